@@ -1,0 +1,3 @@
+export { type CallToolResult, McpMqttClient, type McpMqttClientOptions, type ServiceStatus } from './client.js';
+export { ConnectionLostError, RemoteError, RequestTimeoutError } from './errors.js';
+export { MqttClientTransport, type MqttClientTransportOptions } from './transport.js';

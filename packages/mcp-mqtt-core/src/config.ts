@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { isValidServiceId } from './protocol/topics.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const seconds = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second')
+    .default(fallback);
+
+const optionalPort = z.coerce.number().int().min(1).max(65535).optional();
+
+/**
+ * Environment shared by every service. A service extends it:
+ * `export const ConfigSchema = CoreConfigSchema.extend({ MY_VAR: z.string() })`.
+ * Environment strings are converted here (numbers, enums); request arguments never are.
+ */
+export const CoreConfigSchema = z.object({
+  MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, 'must be a URL like mqtt://host:1883').optional(),
+  MQTT_BROKER: z.string().min(1).optional(),
+  MQTT_PORT: optionalPort,
+  MQTT_USERNAME: z.string().min(1).optional(),
+  MQTT_PASSWORD: z.string().optional(),
+  MCP_SERVICE_ID: z
+    .string()
+    .refine(isValidServiceId, 'must match ^[a-z][a-z0-9-]{0,62}$ and not be "system" or "clients"')
+    .optional(),
+  HEARTBEAT_INTERVAL: seconds(30),
+  DISCOVERY_INTERVAL: seconds(60),
+  LOG_LEVEL: z
+    .string()
+    .transform((level) => level.toLowerCase())
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
+    .default('info'),
+  /** Level of the log mirror on `mcp/{id}/logs` (stdout keeps LOG_LEVEL). */
+  MQTT_LOG_LEVEL: z
+    .string()
+    .transform((level) => level.toLowerCase())
+    .pipe(z.enum(LOG_LEVELS))
+    .default('info'),
+  MCP_API_KEYS: z.string().optional(),
+  /** Require an HMAC signature on every authenticated request. */
+  MCP_REQUIRE_SIGNATURE: z.stringbool().default(false),
+  HTTP_PORT: optionalPort,
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  /** Requests executing at once; past it the broker holds messages (MQTT 5 Receive Maximum). */
+  MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(65535).default(64),
+  MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+});
+export type CoreConfig = z.infer<typeof CoreConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Every variable of the schema may also come from a file named by `<NAME>_FILE` (Docker and
+ * compose secrets). Setting both is refused: silently preferring one hides mistakes.
+ */
+function resolveFileVariables(keys: readonly string[], env: NodeJS.ProcessEnv, problems: string[]) {
+  const resolved: Record<string, string | undefined> = {};
+  for (const key of keys) {
+    const direct = env[key];
+    const file = env[`${key}_FILE`];
+    if (file !== undefined && file !== '') {
+      if (direct !== undefined && direct !== '') {
+        problems.push(`${key} and ${key}_FILE are both set: keep one`);
+        continue;
+      }
+      try {
+        resolved[key] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      } catch (err) {
+        problems.push(`${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    } else if (direct !== undefined && direct !== '') {
+      resolved[key] = direct;
+    }
+  }
+  return resolved;
+}
+
+/** Reads and validates the environment; throws one ConfigError naming every bad variable. */
+export function loadConfig<Schema extends z.ZodObject>(
+  schema: Schema,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<Schema> {
+  const problems: string[] = [];
+  const values = resolveFileVariables(Object.keys(schema.shape), env, problems);
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'config');
+      const got = values[name];
+      const secret = /PASSWORD|KEY|TOKEN|SECRET/.test(name);
+      problems.push(`${name}: ${issue.message}${got === undefined || secret ? '' : ` (got "${got}")`}`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data as z.infer<Schema>;
+}
+
+/** The broker URL from MQTT_URL, or MQTT_BROKER + MQTT_PORT, or localhost. */
+export function brokerUrl(config: CoreConfig): string {
+  if (config.MQTT_URL) return config.MQTT_URL;
+  return `mqtt://${config.MQTT_BROKER ?? 'localhost'}:${config.MQTT_PORT ?? 1883}`;
+}

@@ -1,0 +1,4 @@
+import { runService } from '../service/run.js';
+import { exampleService } from './service.js';
+
+await runService(exampleService);

@@ -1,0 +1,139 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { ErrorCode, RpcError } from '../protocol/errors.js';
+import { AuthSchema, type Request } from '../protocol/jsonrpc.js';
+import type { Caller } from '../service/define.js';
+
+/** How far a signed request's timestamp may be from the service clock. */
+export const SIGNATURE_WINDOW_MS = 5 * 60_000;
+
+interface ApiKey {
+  digest: Buffer;
+  keyId: string;
+  scopes: readonly string[];
+}
+
+/** A short, stable, non-reversible name for a key: safe in logs and metrics. */
+export function keyId(key: string): string {
+  return `key_${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** `MCP_API_KEYS`: `key=scope|scope,key2=*`. Throws with the entry number on a malformed entry. */
+export function parseApiKeys(spec: string): ApiKey[] {
+  return spec
+    .split(/[,\n]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0 && !entry.startsWith('#'))
+    .map((entry, index) => {
+      const eq = entry.indexOf('=');
+      const key = eq === -1 ? '' : entry.slice(0, eq).trim();
+      const scopes = eq === -1 ? [] : entry.slice(eq + 1).split('|').map((s) => s.trim()).filter(Boolean);
+      if (key.length < 8 || scopes.length === 0) {
+        throw new Error(`MCP_API_KEYS entry ${index + 1}: expected key=scope|scope with a key of 8+ characters`);
+      }
+      return { digest: digest(key), keyId: keyId(key), scopes };
+    });
+}
+
+/** `weather:*` grants `weather:read`; `*` grants everything. */
+export function grants(scopes: readonly string[], required: string): boolean {
+  return scopes.some(
+    (scope) => scope === '*' || scope === required || (scope.endsWith(':*') && required.startsWith(scope.slice(0, -1))),
+  );
+}
+
+/** The string a client signs: stable across JSON key order. */
+export function canonicalRequest(request: { method: string; id?: unknown; params?: unknown }, timestamp: string | number) {
+  return `${timestamp}\n${request.method}\n${request.id === undefined ? '' : JSON.stringify(request.id)}\n${canonicalJson(request.params ?? {})}`;
+}
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Client side: the `auth` member of a signed request. */
+export function signRequest(request: { method: string; id?: unknown; params?: unknown }, apiKey: string, now = Date.now()) {
+  const timestamp = new Date(now).toISOString();
+  const signature = createHmac('sha256', apiKey).update(canonicalRequest(request, timestamp)).digest('hex');
+  return { api_key: apiKey, timestamp, signature };
+}
+
+function timestampMs(value: string | number): number {
+  if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
+  return /^\d+$/.test(value) ? timestampMs(Number(value)) : Date.parse(value);
+}
+
+const unauthorized = (reason: string) => new RpcError(ErrorCode.Unauthorized, `Unauthorized: ${reason}`, { reason });
+
+export interface AuthenticatorOptions {
+  keys: readonly ApiKey[];
+  requireSignature: boolean;
+  now?: () => number;
+}
+
+/**
+ * Resolves a request's `auth` member to a Caller. With no keys configured the service runs open:
+ * every caller holds every scope (and the service logs a warning at start).
+ */
+export class Authenticator {
+  /** Signatures seen inside the window: a replay is refused. Bounded like every map. */
+  private readonly seen = new LRUCache<string, true>({ max: 50_000, ttl: 2 * SIGNATURE_WINDOW_MS });
+  private readonly now: () => number;
+
+  constructor(private readonly options: AuthenticatorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get open(): boolean {
+    return this.options.keys.length === 0;
+  }
+
+  authenticate(request: Request, fallbackCallerId: string): Caller {
+    if (this.open) return { id: fallbackCallerId, keyId: undefined, scopes: ['*'] };
+    if (request.auth === undefined) throw unauthorized('missing auth.api_key');
+    const parsed = AuthSchema.safeParse(request.auth);
+    if (!parsed.success) throw unauthorized(`malformed auth member (${parsed.error.issues[0]?.path.join('.') || 'auth'})`);
+    const auth = parsed.data;
+    const presented = digest(auth.api_key);
+    // Compare every key in constant time, without an early exit that would time the match.
+    let match: ApiKey | undefined;
+    for (const key of this.options.keys) {
+      if (timingSafeEqual(presented, key.digest)) match = key;
+    }
+    if (!match) throw unauthorized('unknown API key');
+    if (auth.signature !== undefined || this.options.requireSignature) this.verifySignature(request, auth);
+    return { id: match.keyId, keyId: match.keyId, scopes: match.scopes };
+  }
+
+  private verifySignature(request: Request, auth: { api_key: string; timestamp?: string | number | undefined; signature?: string | undefined }) {
+    if (auth.signature === undefined) throw unauthorized('signature required');
+    if (auth.timestamp === undefined) throw unauthorized('signed request without auth.timestamp');
+    const at = timestampMs(auth.timestamp);
+    if (!Number.isFinite(at) || Math.abs(this.now() - at) > SIGNATURE_WINDOW_MS) {
+      throw unauthorized('timestamp outside the ±5 min window');
+    }
+    const expected = createHmac('sha256', auth.api_key).update(canonicalRequest(request, auth.timestamp)).digest();
+    const given = Buffer.from(auth.signature, 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('bad signature');
+    if (this.seen.has(auth.signature)) throw unauthorized('replayed signature');
+    this.seen.set(auth.signature, true);
+  }
+
+  /** Throws -32002 naming the first missing scope. */
+  static authorize(caller: Caller, required: readonly string[] | undefined) {
+    for (const permission of required ?? []) {
+      if (!grants(caller.scopes, permission)) {
+        throw new RpcError(ErrorCode.Forbidden, `Forbidden: requires ${permission}`, { required_permission: permission });
+      }
+    }
+  }
+}
