@@ -11,7 +11,12 @@ const seconds = (fallback: number) =>
     .min(1, 'must be at least 1 second')
     .default(fallback);
 
-const optionalPort = z.coerce.number().int().min(1).max(65535).optional();
+const optionalPort = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a port number')
+  .min(1, 'must be a port number')
+  .max(65535, 'must be a port number')
+  .optional();
 
 /**
  * Environment shared by every service. A service extends it:

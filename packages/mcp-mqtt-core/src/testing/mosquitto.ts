@@ -12,10 +12,7 @@ protocol websockets
 allow_anonymous true
 set_tcp_nodelay true
 persistence false
-log_dest stdout
-log_type error
-log_type warning
-log_type notice
+log_dest stderr
 `;
 
 /**

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, RpcError } from '../../../src/protocol/errors.js';
+import { Authenticator, grants, keyId, parseApiKeys, signRequest } from '../../../src/safety/auth.js';
+
+const KEYS = parseApiKeys('reader-key-123=weather:read,admin-key-456=*');
+const request = (auth?: unknown) => ({ jsonrpc: '2.0' as const, id: 1, method: 'tools/call', params: { name: 'x' }, auth });
+
+function codeOf(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return (err as RpcError).code;
+  }
+  return undefined;
+}
+
+describe('parseApiKeys', () => {
+  it('reads key=scope|scope entries', () => {
+    const keys = parseApiKeys('abcdefgh=weather:read|docker:admin, ijklmnop=*');
+    expect(keys.map((k) => k.scopes)).toEqual([['weather:read', 'docker:admin'], ['*']]);
+    expect(keys[0]!.keyId).toBe(keyId('abcdefgh'));
+  });
+
+  it('refuses a malformed entry naming its position', () => {
+    expect(() => parseApiKeys('abcdefgh=a,short=b')).toThrow(/entry 2/);
+  });
+});
+
+describe('grants', () => {
+  it('matches exact, service wildcard and global wildcard scopes', () => {
+    expect(grants(['weather:read'], 'weather:read')).toBe(true);
+    expect(grants(['ha:*'], 'ha:write')).toBe(true);
+    expect(grants(['*'], 'docker:admin')).toBe(true);
+    expect(grants(['weather:read'], 'weather:admin')).toBe(false);
+    expect(grants(['ha:*'], 'hall:read')).toBe(false);
+  });
+});
+
+describe('Authenticator', () => {
+  it('runs open with every scope when no key is configured', () => {
+    const caller = new Authenticator({ keys: [], requireSignature: false }).authenticate(request(), 'cli');
+    expect(caller.scopes).toEqual(['*']);
+  });
+
+  it('refuses a missing or unknown key with -32001 and resolves a known one to its key id', () => {
+    const auth = new Authenticator({ keys: KEYS, requireSignature: false });
+    expect(codeOf(() => auth.authenticate(request(), 'x'))).toBe(ErrorCode.Unauthorized);
+    expect(codeOf(() => auth.authenticate(request({ api_key: 'nope-nope-nope' }), 'x'))).toBe(ErrorCode.Unauthorized);
+    const caller = auth.authenticate(request({ api_key: 'reader-key-123' }), 'x');
+    expect(caller).toMatchObject({ keyId: keyId('reader-key-123'), scopes: ['weather:read'] });
+    expect(codeOf(() => Authenticator.authorize(caller, ['weather:admin']))).toBe(ErrorCode.Forbidden);
+  });
+
+  it('verifies signatures inside the window and refuses replays', () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const auth = new Authenticator({ keys: KEYS, requireSignature: true, now: () => now });
+    const body = request();
+    const signed = signRequest(body, 'reader-key-123', now);
+    expect(auth.authenticate({ ...body, auth: signed }, 'x').keyId).toBe(keyId('reader-key-123'));
+    expect(codeOf(() => auth.authenticate({ ...body, auth: signed }, 'x'))).toBe(ErrorCode.Unauthorized); // replay
+    const tampered = signRequest(body, 'reader-key-123', now);
+    expect(codeOf(() => auth.authenticate({ ...body, params: { name: 'y' }, auth: tampered }, 'x'))).toBe(ErrorCode.Unauthorized);
+    const old = signRequest(body, 'reader-key-123', now - 6 * 60_000);
+    expect(codeOf(() => auth.authenticate({ ...body, auth: old }, 'x'))).toBe(ErrorCode.Unauthorized);
+    now += 1;
+    expect(codeOf(() => auth.authenticate(request({ api_key: 'reader-key-123' }), 'x'))).toBe(ErrorCode.Unauthorized); // unsigned
+  });
+});
