@@ -31,7 +31,7 @@ export function parseApiKeys(spec: string): ApiKey[] {
       const key = eq === -1 ? '' : entry.slice(0, eq).trim();
       const scopes = eq === -1 ? [] : entry.slice(eq + 1).split('|').map((s) => s.trim()).filter(Boolean);
       if (key.length < 8 || scopes.length === 0) {
-        throw new Error(`MCP_API_KEYS entry ${index + 1}: expected key=scope|scope with a key of 8+ characters`);
+        throw new Error(`MCP_API_KEYS: entry ${index + 1} is not key=scope|scope with a key of 8 or more characters`);
       }
       return { digest: digest(key), keyId: keyId(key), scopes };
     });

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { brokerUrl, type CoreConfig, loadConfig } from '../config.js';
+import { brokerUrl, ConfigError, type CoreConfig, loadConfig } from '../config.js';
 import { connect, subscribe } from '../mqtt/connection.js';
 import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { type Envelope, failure, parseMessage, success } from '../protocol/jsonrpc.js';
@@ -95,7 +95,12 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       options.logger ?? createLogger({ level: config.LOG_LEVEL, mirrorLevel: config.MQTT_LOG_LEVEL, mirror, name: serviceId });
     const metrics = createMetrics(serviceId);
     const dependencies = new DependencyRegistry(logger, metrics);
-    const keys = parseApiKeys(config.MCP_API_KEYS ?? '');
+    let keys: ReturnType<typeof parseApiKeys>;
+    try {
+      keys = parseApiKeys(config.MCP_API_KEYS ?? '');
+    } catch (err) {
+      throw new ConfigError([(err as Error).message]);
+    }
     const authenticator = new Authenticator({ keys, requireSignature: config.MCP_REQUIRE_SIGNATURE });
 
     let runtime: ServiceRuntime<Config> | undefined;

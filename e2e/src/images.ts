@@ -1,0 +1,37 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Every image the suite runs, built from the project's own Dockerfiles. */
+export const IMAGES = {
+  weather: { tag: 'neurhomia/mcp-weather:e2e', dockerfile: 'services/weather/Dockerfile', context: '.' },
+  cli: { tag: 'neurhomia/mcp-cli:e2e', dockerfile: 'compose/cli.Dockerfile', context: '.' },
+  weatherUpstream: { tag: 'neurhomia/weather-upstream:e2e', dockerfile: 'services/weather/test/upstream/Dockerfile', context: 'services/weather/test' },
+} as const;
+
+export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${stderr.slice(-4000)}`));
+    });
+  });
+}
+
+/** `docker build` with BuildKit (the Dockerfiles use cache mounts), exactly as a user would. */
+export async function buildImages() {
+  for (const image of Object.values(IMAGES)) {
+    await run('docker', ['build', '-q', '-f', image.dockerfile, '-t', image.tag, image.context], { env: { DOCKER_BUILDKIT: '1' } });
+  }
+}
