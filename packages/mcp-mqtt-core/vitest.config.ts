@@ -8,6 +8,9 @@ export default defineConfig({
   ssr: { resolve: { conditions, externalConditions: ['@neurhomia/source'] } },
   test: {
     // test-results/vitest.json is what the root `pnpm test:all` sums into its closing line.
+    // Two cores: files run two at a time; integration files isolate by service id on one broker.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
       {
@@ -22,10 +25,6 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // Two cores: files run two at a time, each with its own service ids on one broker.
-          pool: 'forks',
-          maxWorkers: 2,
-          minWorkers: 1,
         },
       },
     ],

@@ -51,7 +51,11 @@ export const CoreConfigSchema = z.object({
   MCP_REQUIRE_SIGNATURE: z.stringbool().default(false),
   HTTP_PORT: optionalPort,
   HTTP_HOST: z.string().default('0.0.0.0'),
-  /** Requests executing at once; past it the broker holds messages (MQTT 5 Receive Maximum). */
+  /**
+   * Requests executing at once. Also announced as MQTT 5 Receive Maximum (the broker's window of
+   * unacknowledged deliveries). Past the cap requests wait in a queue of 16× this size; past the
+   * queue they are refused at once with -32005, so a flood costs the service nothing.
+   */
   MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(65535).default(64),
   MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
 });

@@ -18,6 +18,7 @@ Options:
   --username <name>    broker user (env MQTT_USERNAME); password from MQTT_PASSWORD or MQTT_PASSWORD_FILE
   --timeout <ms>       per-call timeout (default 10000)
   --json               machine-readable output
+  --sign               sign requests with HMAC-SHA256 (env MCP_SIGN=true)
   -h, --help
 
 API key: MCP_API_KEY or MCP_API_KEY_FILE (sent as auth.api_key).`;
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
       username: { type: 'string' },
       timeout: { type: 'string' },
       json: { type: 'boolean', default: false },
+      sign: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     username: values.username ?? process.env.MQTT_USERNAME,
     password: secret('MQTT_PASSWORD'),
     apiKey: secret('MCP_API_KEY'),
+    sign: values.sign || process.env.MCP_SIGN === 'true',
     timeoutMs,
   });
   const print = (value: unknown, text: () => string) =>

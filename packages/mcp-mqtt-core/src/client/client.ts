@@ -195,7 +195,9 @@ export class McpMqttClient extends EventEmitter<{
     const status: ServiceStatus = {
       serviceId,
       discovery: parsed.data,
-      lastHeartbeat: previous?.lastHeartbeat,
+      // Heartbeats are counted from when we first heard of the service, not from the retained
+      // document's timestamp (which may be older than the last heartbeat interval).
+      lastHeartbeat: previous?.lastHeartbeat ?? Date.now(),
       up: parsed.data.status === 'ready',
     };
     this.services.set(serviceId, status);
@@ -230,7 +232,7 @@ export class McpMqttClient extends EventEmitter<{
     const message: Record<string, unknown> = { jsonrpc: '2.0', id: key, method, ...(params ? { params } : {}) };
     if (this.options.apiKey) {
       message.auth = this.options.sign
-        ? { ...signRequest({ method, id: key, params }, this.options.apiKey), service_id: serviceId }
+        ? signRequest({ method, id: key, params }, this.options.apiKey, serviceId)
         : { api_key: this.options.apiKey, service_id: serviceId };
     }
     await this.whenReady(timeoutMs, () => new RequestTimeoutError(serviceId, method, timeoutMs));
@@ -273,7 +275,7 @@ export class McpMqttClient extends EventEmitter<{
     const now = Date.now();
     for (const status of this.services.values()) {
       if (!status.up) continue;
-      const last = status.lastHeartbeat ?? Date.parse(status.discovery.timestamp);
+      const last = status.lastHeartbeat ?? Date.now();
       if (now - last > 3 * status.discovery.heartbeat_interval * 1000) {
         status.up = false;
         this.emit('down', status, 'missed 3 heartbeats');

@@ -4,6 +4,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { MqttClient } from 'mqtt';
 import { connect, subscribe } from '../mqtt/connection.js';
 import { clientTopics, serviceTopics } from '../protocol/topics.js';
+import { signRequest } from '../safety/auth.js';
 
 export interface MqttClientTransportOptions {
   url: string;
@@ -13,6 +14,8 @@ export interface MqttClientTransportOptions {
   password?: string | undefined;
   /** Added as `auth.api_key` to every message sent. */
   apiKey?: string | undefined;
+  /** Sign every message with HMAC-SHA256 (needed where a service sets MCP_REQUIRE_SIGNATURE). */
+  sign?: boolean;
   clientId?: string | undefined;
 }
 
@@ -28,6 +31,7 @@ export class MqttClientTransport implements Transport {
   sessionId?: string;
 
   private mqtt: MqttClient | undefined;
+  private closed = false;
   private readonly instance = randomBytes(4).toString('hex');
   private readonly responseTopic: string;
   private readonly topics;
@@ -48,13 +52,7 @@ export class MqttClientTransport implements Transport {
     });
     this.mqtt = mqtt;
     const filters = { [this.responseTopic]: { qos: 1 as const }, [this.topics.notification]: { qos: 1 as const } };
-    mqtt.on('connect', () => {
-      subscribe(mqtt, filters).catch((err: Error) => this.onerror?.(err));
-    });
     mqtt.on('error', (err) => this.onerror?.(err));
-    mqtt.on('close', () => {
-      if (mqtt.disconnecting || mqtt.disconnected) this.onclose?.();
-    });
     mqtt.on('message', (topic, payload) => {
       if (topic !== this.responseTopic && topic !== this.topics.notification) return;
       try {
@@ -64,17 +62,32 @@ export class MqttClientTransport implements Transport {
         this.onerror?.(new Error(`unparseable message on ${topic}: ${(err as Error).message}`));
       }
     });
-    await new Promise<void>((resolve, reject) => {
-      mqtt.once('connect', () => subscribe(mqtt, filters).then(() => resolve(), reject));
-      mqtt.once('error', reject);
+    // Subscribe on every (re)connect: sessions are clean, the broker forgets subscriptions.
+    let first: PromiseWithResolvers<void> | undefined = Promise.withResolvers<void>();
+    mqtt.on('connect', () => {
+      subscribe(mqtt, filters).then(
+        () => first?.resolve(),
+        (err: Error) => (first ? first.reject(err) : this.onerror?.(err)),
+      );
     });
+    mqtt.once('error', (err) => first?.reject(err));
+    try {
+      await first.promise;
+    } finally {
+      first = undefined;
+    }
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (!this.mqtt) throw new Error('MqttClientTransport not started');
-    const body = this.options.apiKey
-      ? { ...message, auth: { api_key: this.options.apiKey, service_id: this.options.serviceId } }
-      : message;
+    const { apiKey, serviceId } = this.options;
+    let body: Record<string, unknown> = message;
+    if (apiKey && 'method' in message) {
+      const auth = this.options.sign
+        ? signRequest(message as { method: string; id?: unknown; params?: unknown }, apiKey, serviceId)
+        : { api_key: apiKey, service_id: serviceId };
+      body = { ...message, auth };
+    }
     const correlation = 'id' in message && message.id !== undefined ? String(message.id) : randomBytes(4).toString('hex');
     await this.mqtt.publishAsync(this.topics.request, JSON.stringify(body), {
       qos: 1,
@@ -83,6 +96,8 @@ export class MqttClientTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     const mqtt = this.mqtt;
     this.mqtt = undefined;
     if (mqtt) await mqtt.endAsync();

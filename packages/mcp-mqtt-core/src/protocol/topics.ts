@@ -68,7 +68,9 @@ export function clientIdFromTopic(topic: string): string | undefined {
 
 /**
  * Where a service may publish an answer. A Response Topic that starts with `$`, holds a wildcard
- * or is a service's request topic is refused: it would let a caller write where it cannot.
+ * or is a service's request topic is refused, and so is any other topic of the `mcp/` namespace
+ * outside `mcp/clients/`: a caller must not make a service write on its own heartbeat, events or
+ * discovery topics, nor on anyone's requests.
  */
 export function responseTopicRefusal(topic: string): string | undefined {
   if (topic.length === 0) return 'empty response topic';
@@ -79,5 +81,6 @@ export function responseTopicRefusal(topic: string): string | undefined {
   if (parts.length === 4 && parts[0] === ROOT && parts[2] === 'jsonrpc' && parts[3] === 'request') {
     return 'response topic is a service request topic';
   }
+  if (parts[0] === ROOT && parts[1] !== 'clients') return 'response topic is in mcp/ but not under mcp/clients/';
   return undefined;
 }

@@ -44,9 +44,17 @@ export function grants(scopes: readonly string[], required: string): boolean {
   );
 }
 
-/** The string a client signs: stable across JSON key order. */
-export function canonicalRequest(request: { method: string; id?: unknown; params?: unknown }, timestamp: string | number) {
-  return `${timestamp}\n${request.method}\n${request.id === undefined ? '' : JSON.stringify(request.id)}\n${canonicalJson(request.params ?? {})}`;
+/**
+ * The string a client signs: stable across JSON key order, and bound to one service so that a
+ * request captured on its way to one service cannot be replayed to another.
+ */
+export function canonicalRequest(
+  request: { method: string; id?: unknown; params?: unknown },
+  serviceId: string,
+  timestamp: string | number,
+) {
+  const id = request.id === undefined ? '' : JSON.stringify(request.id);
+  return `${timestamp}\n${serviceId}\n${request.method}\n${id}\n${canonicalJson(request.params ?? {})}`;
 }
 
 export function canonicalJson(value: unknown): string {
@@ -60,11 +68,16 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** Client side: the `auth` member of a signed request. */
-export function signRequest(request: { method: string; id?: unknown; params?: unknown }, apiKey: string, now = Date.now()) {
+/** Client side: the `auth` member of a signed request to `serviceId`. */
+export function signRequest(
+  request: { method: string; id?: unknown; params?: unknown },
+  apiKey: string,
+  serviceId: string,
+  now = Date.now(),
+) {
   const timestamp = new Date(now).toISOString();
-  const signature = createHmac('sha256', apiKey).update(canonicalRequest(request, timestamp)).digest('hex');
-  return { api_key: apiKey, timestamp, signature };
+  const signature = createHmac('sha256', apiKey).update(canonicalRequest(request, serviceId, timestamp)).digest('hex');
+  return { api_key: apiKey, service_id: serviceId, timestamp, signature };
 }
 
 function timestampMs(value: string | number): number {
@@ -75,6 +88,8 @@ function timestampMs(value: string | number): number {
 const unauthorized = (reason: string) => new RpcError(ErrorCode.Unauthorized, `Unauthorized: ${reason}`, { reason });
 
 export interface AuthenticatorOptions {
+  /** The service these requests are for: a signature covers it. */
+  serviceId: string;
   keys: readonly ApiKey[];
   requireSignature: boolean;
   now?: () => number;
@@ -114,14 +129,25 @@ export class Authenticator {
     return { id: match.keyId, keyId: match.keyId, scopes: match.scopes };
   }
 
-  private verifySignature(request: Request, auth: { api_key: string; timestamp?: string | number | undefined; signature?: string | undefined }) {
+  private verifySignature(
+    request: Request,
+    auth: { api_key: string; service_id?: string | undefined; timestamp?: string | number | undefined; signature?: string | undefined },
+  ) {
     if (auth.signature === undefined) throw unauthorized('signature required');
     if (auth.timestamp === undefined) throw unauthorized('signed request without auth.timestamp');
+    // One spelling only (64 lowercase hex): otherwise "AB…" and "ab…" would be two entries of
+    // the replay cache for the same signature.
+    if (!/^[0-9a-f]{64}$/.test(auth.signature)) throw unauthorized('bad signature');
+    if (auth.service_id !== undefined && auth.service_id !== this.options.serviceId) {
+      throw unauthorized(`signed for service ${auth.service_id.slice(0, 64)}, not this one`);
+    }
     const at = timestampMs(auth.timestamp);
     if (!Number.isFinite(at) || Math.abs(this.now() - at) > SIGNATURE_WINDOW_MS) {
       throw unauthorized('timestamp outside the ±5 min window');
     }
-    const expected = createHmac('sha256', auth.api_key).update(canonicalRequest(request, auth.timestamp)).digest();
+    const expected = createHmac('sha256', auth.api_key)
+      .update(canonicalRequest(request, this.options.serviceId, auth.timestamp))
+      .digest();
     const given = Buffer.from(auth.signature, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('bad signature');
     if (this.seen.has(auth.signature)) throw unauthorized('replayed signature');

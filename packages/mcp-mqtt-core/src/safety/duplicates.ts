@@ -16,13 +16,17 @@ export class DuplicateFilter<Answer> {
     this.entries = new LRUCache({ max, ttl: DUPLICATE_WINDOW_MS });
   }
 
-  /** MQTT 5: Response Topic + Correlation Data. 3.1.1 peers: id + payload hash. */
+  /**
+   * MQTT 5: Response Topic + Correlation Data; 3.1.1 peers: id. Both with the payload's hash, so
+   * that a client reusing Correlation Data for a different request is not answered the old one.
+   */
   static key(parts: { responseTopic?: string | undefined; correlationData?: Buffer | undefined; id?: unknown; payload: Buffer }): string | undefined {
+    const hash = () => createHash('sha256').update(parts.payload).digest('base64');
     if (parts.responseTopic && parts.correlationData && parts.correlationData.length > 0) {
-      return `rt:${parts.responseTopic}\u0000${parts.correlationData.toString('base64')}`;
+      return `rt:${parts.responseTopic}\u0000${parts.correlationData.toString('base64')}\u0000${hash()}`;
     }
     if (parts.id === undefined || parts.id === null) return undefined;
-    return `id:${JSON.stringify(parts.id)}\u0000${createHash('sha256').update(parts.payload).digest('base64')}`;
+    return `id:${JSON.stringify(parts.id)}\u0000${hash()}`;
   }
 
   /** Runs `execute` once per key inside the window; `duplicate` tells the caller it was a repeat. */

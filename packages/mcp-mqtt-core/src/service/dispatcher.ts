@@ -79,10 +79,14 @@ export class Dispatcher {
     };
   }
 
+  knows(method: string): boolean {
+    return Object.hasOwn(this.methods, method);
+  }
+
   /** Runs one request; throws RpcError for every protocol-level refusal. */
   async dispatch(request: Request, id: RequestId | null, context: DispatchContext): Promise<unknown> {
     const caller = this.deps.authenticator.authenticate(request, context.callerHint);
-    const handler = Object.hasOwn(this.methods, request.method) ? this.methods[request.method] : undefined;
+    const handler = this.knows(request.method) ? this.methods[request.method] : undefined;
     if (!handler) {
       throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`, { method: request.method });
     }

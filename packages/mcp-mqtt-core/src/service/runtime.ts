@@ -101,7 +101,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     } catch (err) {
       throw new ConfigError([(err as Error).message]);
     }
-    const authenticator = new Authenticator({ keys, requireSignature: config.MCP_REQUIRE_SIGNATURE });
+    const authenticator = new Authenticator({ serviceId, keys, requireSignature: config.MCP_REQUIRE_SIGNATURE });
 
     let runtime: ServiceRuntime<Config> | undefined;
     const declaredEvents = new Set(definition.events ?? []);
@@ -193,7 +193,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     this.client = client;
     client.on('connect', () => void this.onConnect());
     client.on('close', () => {
-      if (this.connectionState === 'connected') logger.warn('disconnected from the broker; reconnecting');
+      if (this.connectionState === 'connected' && !this.stopping) logger.warn('disconnected from the broker; reconnecting');
       this.connectionState = 'disconnected';
       this.subscribed = false;
       this.metrics.connected.set(0);
@@ -327,7 +327,8 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   /** The serialized answer to a message, or undefined when nothing is owed (notifications). */
   private async answer(parsed: ReturnType<typeof parseMessage>, callerHint: string): Promise<string | undefined> {
     if (parsed.kind === 'error') {
-      this.metrics.rejected.inc({ reason: parsed.error.code === ErrorCode.ParseError ? 'parse' : 'oversized' });
+      const reason = parsed.error.code === ErrorCode.ParseError ? 'parse' : parsed.error.data?.max_bytes ? 'oversized' : 'invalid';
+      this.metrics.rejected.inc({ reason });
       return JSON.stringify(failure(null, parsed.error));
     }
     if (parsed.kind === 'single') {
@@ -350,7 +351,8 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       return undefined;
     }
     const { request, id } = envelope;
-    const method = request.method.length > 64 ? 'other' : request.method;
+    // A label per known method only: junk method names must not grow the metrics without bound.
+    const method = this.dispatcher.knows(request.method) ? request.method : 'other';
     const stopTimer = this.metrics.duration.startTimer({ method });
     this.metrics.inFlight.inc();
     try {

@@ -37,6 +37,18 @@ export class ToolRunner {
 
   async call(name: string, args: unknown, caller: Caller, requestId: RequestId | null): Promise<ToolOutcome> {
     const tool = this.catalog.tool(name);
+    try {
+      const outcome = await this.run(tool, args, caller, requestId);
+      this.deps.metrics.toolCalls.inc({ tool: name, outcome: outcome.isError ? 'tool_error' : 'ok' });
+      return outcome;
+    } catch (error) {
+      this.deps.metrics.toolCalls.inc({ tool: name, outcome: 'rpc_error' });
+      throw error;
+    }
+  }
+
+  private async run(tool: CatalogTool, args: unknown, caller: Caller, requestId: RequestId | null): Promise<ToolOutcome> {
+    const name = tool.definition.name;
     const { definition } = tool;
     Authenticator.authorize(caller, definition.permissions);
     const parsed = tool.schema.safeParse(args ?? {});

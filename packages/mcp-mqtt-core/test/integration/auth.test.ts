@@ -56,11 +56,11 @@ describe('authentication and permissions', () => {
       return JSON.parse(answers.find((a) => a.correlationData?.toString() === corr)!.payload);
     };
     const request = { jsonrpc: '2.0', id: 's1', method: 'tools/call', params: { name: 'reader' } };
-    const auth = signRequest(request, 'reader-key-0001');
+    const auth = signRequest(request, 'reader-key-0001', id);
     expect(await send({ ...request, auth }, 'first')).toMatchObject({ result: { isError: false } });
     const replay = await send({ ...request, auth }, 'replay');
     expect(replay.error).toMatchObject({ code: ErrorCode.Unauthorized, data: { reason: 'replayed signature' } });
-    const forged = await send({ ...request, id: 's2', auth: { ...signRequest(request, 'reader-key-0001'), signature: 'ab'.repeat(32) } }, 'forged');
+    const forged = await send({ ...request, id: 's2', auth: { ...signRequest(request, 'reader-key-0001', id), signature: 'ab'.repeat(32) } }, 'forged');
     expect(forged.error).toMatchObject({ code: ErrorCode.Unauthorized, data: { reason: 'bad signature' } });
   });
 });

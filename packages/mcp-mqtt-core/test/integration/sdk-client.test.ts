@@ -34,7 +34,7 @@ describe('the official MCP SDK Client over the MQTT transport', () => {
       const { resources } = await client.listResources();
       expect(resources).toEqual([expect.objectContaining({ uri: `mcp://${serviceId}/data/about`, name: 'About this service' })]);
       const read = await client.readResource({ uri: resources[0]!.uri });
-      expect(JSON.parse(read.contents[0]!.text as string)).toMatchObject({ tools: ['echo', 'clock'] });
+      expect(JSON.parse((read.contents[0] as { text: string }).text)).toMatchObject({ tools: ['echo', 'clock'] });
 
       await expect(client.ping()).resolves.toEqual({});
     } finally {

@@ -70,7 +70,7 @@ describe('wire rules over a real broker', () => {
     const rt = `mcp/clients/wire/${id}/refusals`;
     const responses = await collect(client, rt);
     const before = await countNow(client, responses, rt);
-    for (const bad of ['$SYS/hijack', 'mcp/clients/+/response', 'mcp/#', topics.request]) {
+    for (const bad of ['$SYS/hijack', 'mcp/clients/+/response', 'mcp/#', topics.request, topics.heartbeat]) {
       await client.publishAsync(topics.request, JSON.stringify({ jsonrpc: '2.0', id: bad, method: 'tools/call', params: { name: 'count' } }), {
         qos: 1,
         properties: { responseTopic: bad, correlationData: Buffer.from(bad) },

@@ -19,10 +19,13 @@ describe('topics', () => {
     ['mcp/clients/+/x', 'wildcard'],
     ['mcp/clients/#', 'wildcard'],
     ['mcp/docker-manager/jsonrpc/request', 'request topic'],
+    ['mcp/weather/heartbeat', 'not under mcp/clients/'],
+    ['mcp/weather/events/weather_alert', 'not under mcp/clients/'],
   ])('refuses response topic %s', (topic, reason) => expect(responseTopicRefusal(topic)).toContain(reason));
 
   it('accepts a client response topic and reads its client id', () => {
     expect(responseTopicRefusal('mcp/clients/cli/ab12/response')).toBeUndefined();
+    expect(responseTopicRefusal('home/assistant/replies')).toBeUndefined(); // outside mcp/: the broker ACL decides
     expect(clientIdFromTopic('mcp/clients/cli/ab12/response')).toBe('cli');
   });
 });

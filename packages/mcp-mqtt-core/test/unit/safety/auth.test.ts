@@ -38,12 +38,12 @@ describe('grants', () => {
 
 describe('Authenticator', () => {
   it('runs open with every scope when no key is configured', () => {
-    const caller = new Authenticator({ keys: [], requireSignature: false }).authenticate(request(), 'cli');
+    const caller = new Authenticator({ serviceId: 'svc', keys: [], requireSignature: false }).authenticate(request(), 'cli');
     expect(caller.scopes).toEqual(['*']);
   });
 
   it('refuses a missing or unknown key with -32001 and resolves a known one to its key id', () => {
-    const auth = new Authenticator({ keys: KEYS, requireSignature: false });
+    const auth = new Authenticator({ serviceId: 'svc', keys: KEYS, requireSignature: false });
     expect(codeOf(() => auth.authenticate(request(), 'x'))).toBe(ErrorCode.Unauthorized);
     expect(codeOf(() => auth.authenticate(request({ api_key: 'nope-nope-nope' }), 'x'))).toBe(ErrorCode.Unauthorized);
     const caller = auth.authenticate(request({ api_key: 'reader-key-123' }), 'x');
@@ -53,14 +53,21 @@ describe('Authenticator', () => {
 
   it('verifies signatures inside the window and refuses replays', () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
-    const auth = new Authenticator({ keys: KEYS, requireSignature: true, now: () => now });
+    const auth = new Authenticator({ serviceId: 'svc', keys: KEYS, requireSignature: true, now: () => now });
     const body = request();
-    const signed = signRequest(body, 'reader-key-123', now);
+    const signed = signRequest(body, 'reader-key-123', 'svc', now);
     expect(auth.authenticate({ ...body, auth: signed }, 'x').keyId).toBe(keyId('reader-key-123'));
     expect(codeOf(() => auth.authenticate({ ...body, auth: signed }, 'x'))).toBe(ErrorCode.Unauthorized); // replay
-    const tampered = signRequest(body, 'reader-key-123', now);
+    // the same signature spelled differently is the same replay
+    expect(codeOf(() => auth.authenticate({ ...body, auth: { ...signed, signature: signed.signature.toUpperCase() } }, 'x'))).toBe(ErrorCode.Unauthorized);
+    expect(codeOf(() => auth.authenticate({ ...body, auth: { ...signed, signature: `${signed.signature}zz` } }, 'x'))).toBe(ErrorCode.Unauthorized);
+    // a request signed for another service is refused here
+    const elsewhere = signRequest(body, 'reader-key-123', 'other-service', now);
+    expect(codeOf(() => auth.authenticate({ ...body, auth: elsewhere }, 'x'))).toBe(ErrorCode.Unauthorized);
+    expect(codeOf(() => auth.authenticate({ ...body, auth: { ...elsewhere, service_id: 'svc' } }, 'x'))).toBe(ErrorCode.Unauthorized);
+    const tampered = signRequest(body, 'reader-key-123', 'svc', now);
     expect(codeOf(() => auth.authenticate({ ...body, params: { name: 'y' }, auth: tampered }, 'x'))).toBe(ErrorCode.Unauthorized);
-    const old = signRequest(body, 'reader-key-123', now - 6 * 60_000);
+    const old = signRequest(body, 'reader-key-123', 'svc', now - 6 * 60_000);
     expect(codeOf(() => auth.authenticate({ ...body, auth: old }, 'x'))).toBe(ErrorCode.Unauthorized);
     now += 1;
     expect(codeOf(() => auth.authenticate(request({ api_key: 'reader-key-123' }), 'x'))).toBe(ErrorCode.Unauthorized); // unsigned

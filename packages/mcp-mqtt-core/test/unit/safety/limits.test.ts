@@ -50,6 +50,14 @@ describe('DuplicateFilter', () => {
     expect(a).not.toBe(DuplicateFilter.key({ id: 1, payload: Buffer.from('y') }));
     expect(DuplicateFilter.key({ payload: Buffer.from('x') })).toBeUndefined();
   });
+
+  it('does not take a different request that reuses Correlation Data for a duplicate', () => {
+    const rt = 'mcp/clients/a/b/response';
+    const corr = Buffer.from('7');
+    expect(DuplicateFilter.key({ responseTopic: rt, correlationData: corr, payload: Buffer.from('{"id":1}') })).not.toBe(
+      DuplicateFilter.key({ responseTopic: rt, correlationData: corr, payload: Buffer.from('{"id":2}') }),
+    );
+  });
 });
 
 describe('ResultCache', () => {

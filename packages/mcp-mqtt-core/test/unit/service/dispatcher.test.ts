@@ -22,7 +22,7 @@ async function dispatcher() {
     shutdownSignal: new AbortController().signal,
   });
   const health = () => ({ status: 'healthy' as const, uptime: 1, version: '0.1.0', dependencies: {}, memory_usage: 1, cpu_usage: 0 });
-  const d = new Dispatcher({ serviceId: 'example', name: 'Example', version: '0.1.0', description: 'd', catalog, tools, authenticator: new Authenticator({ keys: [], requireSignature: false }), health, logger });
+  const d = new Dispatcher({ serviceId: 'example', name: 'Example', version: '0.1.0', description: 'd', catalog, tools, authenticator: new Authenticator({ serviceId: 'example', keys: [], requireSignature: false }), health, logger });
   return (method: string, params?: Record<string, unknown>) =>
     d.dispatch({ jsonrpc: '2.0', id: 1, method, ...(params ? { params } : {}) }, 1, { callerHint: 'test' });
 }
