@@ -8,7 +8,13 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const workspaces = ['packages', 'services', '.']
-  .flatMap((dir) => (dir === '.' ? ['e2e'] : existsSync(join(root, dir)) ? readdirSync(join(root, dir)).map((d) => join(dir, d)) : []))
+  .flatMap((dir) =>
+    dir === '.'
+      ? ['e2e']
+      : existsSync(join(root, dir))
+        ? readdirSync(join(root, dir)).map((d) => join(dir, d))
+        : [],
+  )
   .filter((dir) => existsSync(join(root, dir, 'package.json')));
 const resultFiles = workspaces.map((dir) => join(root, dir, 'test-results', 'vitest.json'));
 for (const file of resultFiles) rmSync(file, { force: true });

@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GenericContainer, Network, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
+import {
+  GenericContainer,
+  Network,
+  type StartedNetwork,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers';
 import { IMAGES, REPO_ROOT } from './images.js';
 
 const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2';
@@ -122,7 +128,8 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   async stop() {
-    for (const container of [this.weatherContainer, this.upstream, this.broker]) await container?.stop().catch(() => {});
+    for (const container of [this.weatherContainer, this.upstream, this.broker])
+      await container?.stop().catch(() => {});
     await this.network.stop().catch(() => {});
     rmSync(this.secretsDir, { recursive: true, force: true });
   }

@@ -7,12 +7,23 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const IMAGES = {
   weather: { tag: 'neurhomia/mcp-weather:e2e', dockerfile: 'services/weather/Dockerfile', context: '.' },
   cli: { tag: 'neurhomia/mcp-cli:e2e', dockerfile: 'compose/cli.Dockerfile', context: '.' },
-  weatherUpstream: { tag: 'neurhomia/weather-upstream:e2e', dockerfile: 'services/weather/test/upstream/Dockerfile', context: 'services/weather/test' },
+  weatherUpstream: {
+    tag: 'neurhomia/weather-upstream:e2e',
+    dockerfile: 'services/weather/test/upstream/Dockerfile',
+    context: 'services/weather/test',
+  },
 } as const;
 
-export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+export function run(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+) {
   return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env } });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -32,6 +43,8 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
 /** `docker build` with BuildKit (the Dockerfiles use cache mounts), exactly as a user would. */
 export async function buildImages() {
   for (const image of Object.values(IMAGES)) {
-    await run('docker', ['build', '-q', '-f', image.dockerfile, '-t', image.tag, image.context], { env: { DOCKER_BUILDKIT: '1' } });
+    await run('docker', ['build', '-q', '-f', image.dockerfile, '-t', image.tag, image.context], {
+      env: { DOCKER_BUILDKIT: '1' },
+    });
   }
 }

@@ -2,12 +2,22 @@ import mqtt from 'mqtt';
 
 /** A raw MQTT 5 connection for the broker-level checks (refused logins, ACL). */
 export async function rawConnect(url: string, credentials: { username: string; password: string }) {
-  const client = await mqtt.connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5_000, ...credentials });
+  const client = await mqtt.connectAsync(url, {
+    protocolVersion: 5,
+    reconnectPeriod: 0,
+    connectTimeout: 5_000,
+    ...credentials,
+  });
   return Object.assign(client, { [Symbol.asyncDispose]: () => client.endAsync() });
 }
 
 /** "Cannot read" = nothing delivered within 2 s after subscribing. */
-export async function deliveredWithin(client: mqtt.MqttClient, filter: string, publish: () => Promise<unknown>, ms = 2_000) {
+export async function deliveredWithin(
+  client: mqtt.MqttClient,
+  filter: string,
+  publish: () => Promise<unknown>,
+  ms = 2_000,
+) {
   const received: string[] = [];
   const onMessage = (topic: string) => received.push(topic);
   client.on('message', onMessage);

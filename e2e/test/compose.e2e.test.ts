@@ -15,7 +15,10 @@ const env = {
   OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
 };
 const compose = (...args: string[]) =>
-  run('docker', ['compose', '-f', 'compose/compose.yaml', '-f', 'e2e/compose.upstream.yaml', ...args], { env, cwd: REPO_ROOT });
+  run('docker', ['compose', '-f', 'compose/compose.yaml', '-f', 'e2e/compose.upstream.yaml', ...args], {
+    env,
+    cwd: REPO_ROOT,
+  });
 
 beforeAll(async () => {
   await compose('up', '-d', '--wait');
@@ -31,21 +34,41 @@ describe('the compose home stack', () => {
     const containers = stdout
       .trim()
       .split('\n')
-      .flatMap((line) => JSON.parse(line) as Array<{ Service: string; Health: string; State: string }> | { Service: string; Health: string; State: string });
+      .flatMap(
+        (line) =>
+          JSON.parse(line) as
+            | Array<{ Service: string; Health: string; State: string }>
+            | { Service: string; Health: string; State: string },
+      );
     const byService = Object.fromEntries(containers.map((c) => [c.Service, c]));
     expect(byService.mosquitto).toMatchObject({ State: 'running', Health: 'healthy' });
     expect(byService.weather).toMatchObject({ State: 'running', Health: 'healthy' });
   });
 
   it('answers a weather call through the stack CLI', async () => {
-    const { stdout } = await compose('run', '--rm', '-T', 'cli', 'call', 'weather', 'get_current_weather', 'location=Berlin', '--json');
-    const result = JSON.parse(stdout) as { isError: boolean; structuredContent: { location: { name: string }; provider: string } };
+    const { stdout } = await compose(
+      'run',
+      '--rm',
+      '-T',
+      'cli',
+      'call',
+      'weather',
+      'get_current_weather',
+      'location=Berlin',
+      '--json',
+    );
+    const result = JSON.parse(stdout) as {
+      isError: boolean;
+      structuredContent: { location: { name: string }; provider: string };
+    };
     expect(result.isError).toBe(false);
     expect(result.structuredContent).toMatchObject({ location: { name: 'Berlin' }, provider: 'open-meteo' });
   });
 
   it('lists the weather service as ready through the CLI', async () => {
     const { stdout } = await compose('run', '--rm', '-T', 'cli', 'services', '--json');
-    expect(JSON.parse(stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ service_id: 'weather', status: 'ready' })]));
+    expect(JSON.parse(stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ service_id: 'weather', status: 'ready' })]),
+    );
   });
 });

@@ -37,17 +37,29 @@ describe('weather image through the authenticated broker', () => {
     const weather = services.find((s) => s.serviceId === 'weather');
     expect(weather?.discovery).toMatchObject({
       status: 'ready',
-      capabilities: { tools: ['get_current_weather', 'get_forecast', 'get_weather_alerts'], resources: ['weather_widget'], events: ['weather_alert'] },
+      capabilities: {
+        tools: ['get_current_weather', 'get_forecast', 'get_weather_alerts'],
+        resources: ['weather_widget'],
+        events: ['weather_alert'],
+      },
     });
   });
 
   it('answers every tool through the core client', async () => {
     const current = await client.callTool('weather', 'get_current_weather', { location: 'Berlin' });
     expect(current.isError).toBe(false);
-    expect(current.structuredContent).toMatchObject({ location: { name: 'Berlin' }, provider: 'open-meteo', units: 'metric' });
+    expect(current.structuredContent).toMatchObject({
+      location: { name: 'Berlin' },
+      provider: 'open-meteo',
+      units: 'metric',
+    });
     expect(typeof current.structuredContent!.temperature).toBe('number');
 
-    const forecast = await client.callTool('weather', 'get_forecast', { location: '52.52,13.41', days: 3, units: 'imperial' });
+    const forecast = await client.callTool('weather', 'get_forecast', {
+      location: '52.52,13.41',
+      days: 3,
+      units: 'imperial',
+    });
     expect(forecast.isError).toBe(false);
     expect((forecast.structuredContent!.days as unknown[]).length).toBe(3);
 
@@ -60,13 +72,17 @@ describe('weather image through the authenticated broker', () => {
     expect(unknown.isError).toBe(true);
     expect(String(unknown.structuredContent!.error)).toContain('Atlantis');
 
-    const invalid = await client.callTool('weather', 'get_forecast', { location: 'Berlin', days: 17 }).catch((e: unknown) => e);
+    const invalid = await client
+      .callTool('weather', 'get_forecast', { location: 'Berlin', days: 17 })
+      .catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(RemoteError);
     expect(invalid).toMatchObject({ code: -32602, data: { param: 'days' } });
   });
 
   it('serves the widget resource whose interactions point at real tools', async () => {
-    const read = await client.request<{ contents: Array<{ text: string }> }>('weather', 'resources/read', { uri: 'mcp://weather/widget/weather_widget' });
+    const read = await client.request<{ contents: Array<{ text: string }> }>('weather', 'resources/read', {
+      uri: 'mcp://weather/widget/weather_widget',
+    });
     const widget = JSON.parse(read.contents[0]!.text) as { interactions: Array<{ action: string }> };
     const tools = (await client.listTools('weather')).map((t) => t.name);
     expect(widget.interactions.length).toBeGreaterThan(0);
@@ -83,27 +99,58 @@ describe('weather image through the authenticated broker', () => {
       auth: { api_key: stack.secret('api/cli.key') },
     });
     const { output, exitCode } = await stack.broker.exec([
-      'mosquitto_rr', '-h', 'localhost', '-u', 'cli', '-P', password,
-      '-t', 'mcp/weather/jsonrpc/request', '-e', 'mcp/clients/cli/rr/response', '-m', request, '-W', '10',
+      'mosquitto_rr',
+      '-h',
+      'localhost',
+      '-u',
+      'cli',
+      '-P',
+      password,
+      '-t',
+      'mcp/weather/jsonrpc/request',
+      '-e',
+      'mcp/clients/cli/rr/response',
+      '-m',
+      request,
+      '-W',
+      '10',
     ]);
     expect(exitCode).toBe(0);
-    expect(JSON.parse(output.trim())).toMatchObject({ id: 'rr', result: { success: true, data: { provider: 'open-meteo' } } });
+    expect(JSON.parse(output.trim())).toMatchObject({
+      id: 'rr',
+      result: { success: true, data: { provider: 'open-meteo' } },
+    });
   });
 
   it('refuses a request without an API key with -32001', async () => {
-    await using anonymous = await connectClient(stack.getConnectionString(), { ...stack.credentials('cli'), timeoutMs: 10_000 });
-    await expect(anonymous.callTool('weather', 'get_current_weather', { location: 'Berlin' })).rejects.toMatchObject({ code: -32001 });
+    await using anonymous = await connectClient(stack.getConnectionString(), {
+      ...stack.credentials('cli'),
+      timeoutMs: 10_000,
+    });
+    await expect(
+      anonymous.callTool('weather', 'get_current_weather', { location: 'Berlin' }),
+    ).rejects.toMatchObject({ code: -32001 });
   });
 
   it('publishes a weather_alert event for a watched location', async () => {
     const deadline = Date.now() + 30_000;
-    while (!events.some((e) => e.event === 'weather_alert') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    const alert = events.find((e) => e.event === 'weather_alert')!.payload as { service_id: string; data: { derived: boolean; location: { name: string } } };
-    expect(alert).toMatchObject({ service_id: 'weather', data: { derived: true, location: { name: 'Storm' } } });
+    while (!events.some((e) => e.event === 'weather_alert') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    const alert = events.find((e) => e.event === 'weather_alert')!.payload as {
+      service_id: string;
+      data: { derived: boolean; location: { name: string } };
+    };
+    expect(alert).toMatchObject({
+      service_id: 'weather',
+      data: { derived: true, location: { name: 'Storm' } },
+    });
   });
 
   it('refuses a client with a wrong password', async () => {
-    const refused = await rawConnect(stack.getConnectionString(), { username: 'cli', password: 'wrong' }).then(
+    const refused = await rawConnect(stack.getConnectionString(), {
+      username: 'cli',
+      password: 'wrong',
+    }).then(
       async (c) => {
         await c.endAsync();
         return undefined;
@@ -118,14 +165,18 @@ describe('weather image through the authenticated broker', () => {
     await using asWeather = await rawConnect(stack.getConnectionString(), stack.credentials('weather'));
     await using asCli = await rawConnect(stack.getConnectionString(), stack.credentials('cli'));
     const received = await deliveredWithin(asWeather, 'mcp/docker-manager/jsonrpc/request', () =>
-      asCli.publishAsync('mcp/docker-manager/jsonrpc/request', '{"jsonrpc":"2.0","id":1,"method":"ping"}', { qos: 1 }),
+      asCli.publishAsync('mcp/docker-manager/jsonrpc/request', '{"jsonrpc":"2.0","id":1,"method":"ping"}', {
+        qos: 1,
+      }),
     );
     expect(received).toEqual([]);
   });
 
   it("does not let a client read another client's responses", async () => {
     await using spy = await rawConnect(stack.getConnectionString(), stack.credentials('neurhomia'));
-    const received = await deliveredWithin(spy, 'mcp/clients/cli/#', () => client.callTool('weather', 'get_current_weather', { location: 'Berlin' }));
+    const received = await deliveredWithin(spy, 'mcp/clients/cli/#', () =>
+      client.callTool('weather', 'get_current_weather', { location: 'Berlin' }),
+    );
     expect(received).toEqual([]);
     // …while the owner of those responses got its answer (the call above resolved).
   });
@@ -133,7 +184,8 @@ describe('weather image through the authenticated broker', () => {
   it('turns its discovery offline when the container is stopped', async () => {
     await stack.weather.stop();
     const deadline = Date.now() + 15_000;
-    while (client.service('weather')?.discovery.status !== 'offline' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (client.service('weather')?.discovery.status !== 'offline' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     expect(client.service('weather')?.discovery.status).toBe('offline');
   });
 });

@@ -24,7 +24,10 @@ const optionalPort = z.coerce
  * Environment strings are converted here (numbers, enums); request arguments never are.
  */
 export const CoreConfigSchema = z.object({
-  MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, 'must be a URL like mqtt://host:1883').optional(),
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, 'must be a URL like mqtt://host:1883')
+    .optional(),
   MQTT_BROKER: z.string().min(1).optional(),
   MQTT_PORT: optionalPort,
   MQTT_USERNAME: z.string().min(1).optional(),
@@ -57,7 +60,11 @@ export const CoreConfigSchema = z.object({
    * queue they are refused at once with -32005, so a flood costs the service nothing.
    */
   MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(65535).default(64),
-  MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 

@@ -2,7 +2,12 @@
  * Turns `key=value` words into tool arguments using the tool's JSON Schema: the service never
  * coerces, so the CLI sends `days=3` as the number 3 only when the schema says it is a number.
  */
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; anyOf?: Schema[]; oneOf?: Schema[] };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+};
 
 function typesOf(schema: Schema | undefined): string[] {
   if (!schema) return [];
@@ -40,7 +45,10 @@ export function convertValue(key: string, raw: string, schema: Schema | undefine
   }
 }
 
-export function parseToolArguments(words: readonly string[], inputSchema: Schema | undefined): Record<string, unknown> {
+export function parseToolArguments(
+  words: readonly string[],
+  inputSchema: Schema | undefined,
+): Record<string, unknown> {
   const args: Record<string, unknown> = {};
   for (const word of words) {
     const eq = word.indexOf('=');

@@ -73,7 +73,10 @@ async function main(argv: string[]): Promise<number> {
             services.length === 0
               ? 'no service announced'
               : services
-                  .map((s) => `${s.serviceId.padEnd(20)} ${s.discovery.status.padEnd(8)} v${s.discovery.version}  ${s.discovery.capabilities.tools.join(', ')}`)
+                  .map(
+                    (s) =>
+                      `${s.serviceId.padEnd(20)} ${s.discovery.status.padEnd(8)} v${s.discovery.version}  ${s.discovery.capabilities.tools.join(', ')}`,
+                  )
                   .join('\n'),
         );
         return 0;
@@ -85,9 +88,15 @@ async function main(argv: string[]): Promise<number> {
         print(tools, () =>
           tools
             .map((tool) => {
-              const schema = tool.inputSchema as { properties?: Record<string, { type?: string; description?: string }>; required?: string[] };
+              const schema = tool.inputSchema as {
+                properties?: Record<string, { type?: string; description?: string }>;
+                required?: string[];
+              };
               const args = Object.entries(schema.properties ?? {})
-                .map(([name, p]) => `    ${name}${schema.required?.includes(name) ? '' : '?'}: ${p.type ?? 'any'}${p.description ? ` — ${p.description}` : ''}`)
+                .map(
+                  ([name, p]) =>
+                    `    ${name}${schema.required?.includes(name) ? '' : '?'}: ${p.type ?? 'any'}${p.description ? ` — ${p.description}` : ''}`,
+                )
                 .join('\n');
               return `${tool.name} — ${tool.description}${args ? `\n${args}` : ''}`;
             })
@@ -105,9 +114,25 @@ async function main(argv: string[]): Promise<number> {
         return result.isError ? 1 : 0;
       }
       case 'watch': {
-        client.on('up', (s) => print({ type: 'up', service: s.serviceId }, () => `${new Date().toISOString()} up      ${s.serviceId}`));
-        client.on('down', (s, why) => print({ type: 'down', service: s.serviceId, why }, () => `${new Date().toISOString()} down    ${s.serviceId} (${why})`));
-        client.on('event', (e) => print({ type: 'event', ...e }, () => `${new Date().toISOString()} event   ${e.serviceId}/${e.event} ${JSON.stringify(e.payload)}`));
+        client.on('up', (s) =>
+          print(
+            { type: 'up', service: s.serviceId },
+            () => `${new Date().toISOString()} up      ${s.serviceId}`,
+          ),
+        );
+        client.on('down', (s, why) =>
+          print(
+            { type: 'down', service: s.serviceId, why },
+            () => `${new Date().toISOString()} down    ${s.serviceId} (${why})`,
+          ),
+        );
+        client.on('event', (e) =>
+          print(
+            { type: 'event', ...e },
+            () =>
+              `${new Date().toISOString()} event   ${e.serviceId}/${e.event} ${JSON.stringify(e.payload)}`,
+          ),
+        );
         await client.watchServices();
         await client.subscribeEvents();
         await new Promise<void>((resolve) => {
@@ -131,7 +156,9 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof UsageError) process.stderr.write(`usage: mcp-mqtt ${err.message}\n`);
     else if (err instanceof RemoteError) {
-      process.stderr.write(`error ${err.code}: ${err.message}${err.data ? `\n${JSON.stringify(err.data, null, 2)}` : ''}\n`);
+      process.stderr.write(
+        `error ${err.code}: ${err.message}${err.data ? `\n${JSON.stringify(err.data, null, 2)}` : ''}\n`,
+      );
     } else process.stderr.write(`error: ${(err as Error).message}\n`);
     process.exit(1);
   },

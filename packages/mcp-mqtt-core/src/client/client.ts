@@ -71,7 +71,10 @@ export class McpMqttClient extends EventEmitter<{
     private readonly options: McpMqttClientOptions,
   ) {
     super();
-    this.responseTopic = clientTopics(options.clientId ?? options.username ?? `anonymous-${this.instance}`, this.instance).response;
+    this.responseTopic = clientTopics(
+      options.clientId ?? options.username ?? `anonymous-${this.instance}`,
+      this.instance,
+    ).response;
     this.topicFilters.add(this.responseTopic);
   }
 
@@ -87,7 +90,9 @@ export class McpMqttClient extends EventEmitter<{
     const client = new McpMqttClient(mqtt, options);
     mqtt.on('connect', () => void client.onConnect());
     mqtt.on('close', () => client.onClose());
-    mqtt.on('message', (topic, payload, packet) => client.onMessage(topic, payload, packet.properties?.correlationData));
+    mqtt.on('message', (topic, payload, packet) =>
+      client.onMessage(topic, payload, packet.properties?.correlationData),
+    );
     mqtt.on('error', () => {}); // connection errors surface as close/reconnect; calls time out clearly
     const timeoutMs = options.timeoutMs ?? 10_000;
     const refused = new Promise<never>((_, reject) => {
@@ -98,7 +103,10 @@ export class McpMqttClient extends EventEmitter<{
     });
     try {
       await Promise.race([
-        client.whenReady(timeoutMs, () => new Error(`could not connect to ${options.url} within ${timeoutMs} ms`)),
+        client.whenReady(
+          timeoutMs,
+          () => new Error(`could not connect to ${options.url} within ${timeoutMs} ms`),
+        ),
         refused,
       ]);
     } catch (err) {
@@ -164,7 +172,8 @@ export class McpMqttClient extends EventEmitter<{
         call.reject(new Error(`${call.serviceId} answered ${call.method} with a body that is not JSON`));
         return;
       }
-      if (!parsed.success) call.reject(new Error(`${call.serviceId} answered ${call.method} with an invalid JSON-RPC response`));
+      if (!parsed.success)
+        call.reject(new Error(`${call.serviceId} answered ${call.method} with an invalid JSON-RPC response`));
       else if ('error' in parsed.data) {
         const { code, message, data } = parsed.data.error;
         call.reject(new RemoteError(code, message, data as Record<string, unknown> | undefined));
@@ -182,7 +191,8 @@ export class McpMqttClient extends EventEmitter<{
     }
     if (rest === 'discovery') this.onDiscovery(serviceId, body);
     else if (rest === 'heartbeat') this.onHeartbeat(serviceId, body);
-    else if (rest.startsWith('events/')) this.emit('event', { serviceId, event: rest.slice('events/'.length), payload: body });
+    else if (rest.startsWith('events/'))
+      this.emit('event', { serviceId, event: rest.slice('events/'.length), payload: body });
   }
 
   private onDiscovery(serviceId: string, body: unknown) {
@@ -225,11 +235,21 @@ export class McpMqttClient extends EventEmitter<{
   }
 
   /** Sends one JSON-RPC request and waits for its answer. */
-  async request<T = unknown>(serviceId: string, method: string, params?: Record<string, unknown>, options: { timeoutMs?: number } = {}): Promise<T> {
+  async request<T = unknown>(
+    serviceId: string,
+    method: string,
+    params?: Record<string, unknown>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
     const key = `${this.instance}-${++this.sequence}`;
-    const message: Record<string, unknown> = { jsonrpc: '2.0', id: key, method, ...(params ? { params } : {}) };
+    const message: Record<string, unknown> = {
+      jsonrpc: '2.0',
+      id: key,
+      method,
+      ...(params ? { params } : {}),
+    };
     if (this.options.apiKey) {
       message.auth = this.options.sign
         ? signRequest({ method, id: key, params }, this.options.apiKey, serviceId)
@@ -237,10 +257,13 @@ export class McpMqttClient extends EventEmitter<{
     }
     await this.whenReady(timeoutMs, () => new RequestTimeoutError(serviceId, method, timeoutMs));
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(key);
-        reject(new RequestTimeoutError(serviceId, method, timeoutMs));
-      }, Math.max(1, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.pending.delete(key);
+          reject(new RequestTimeoutError(serviceId, method, timeoutMs));
+        },
+        Math.max(1, deadline - Date.now()),
+      );
       this.pending.set(key, { serviceId, method, resolve: resolve as (v: unknown) => void, reject, timer });
       this.mqtt.publish(
         serviceTopics(serviceId).request,
@@ -257,11 +280,20 @@ export class McpMqttClient extends EventEmitter<{
   }
 
   async listTools(serviceId: string, filter?: string): Promise<ToolDescriptor[]> {
-    const result = await this.request<{ tools: ToolDescriptor[] }>(serviceId, 'tools/list', filter ? { filter } : undefined);
+    const result = await this.request<{ tools: ToolDescriptor[] }>(
+      serviceId,
+      'tools/list',
+      filter ? { filter } : undefined,
+    );
     return result.tools;
   }
 
-  callTool(serviceId: string, name: string, args: Record<string, unknown> = {}, options: { timeoutMs?: number } = {}) {
+  callTool(
+    serviceId: string,
+    name: string,
+    args: Record<string, unknown> = {},
+    options: { timeoutMs?: number } = {},
+  ) {
     return this.request<CallToolResult>(serviceId, 'tools/call', { name, arguments: args }, options);
   }
 

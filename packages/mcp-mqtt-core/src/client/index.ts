@@ -1,3 +1,8 @@
-export { type CallToolResult, McpMqttClient, type McpMqttClientOptions, type ServiceStatus } from './client.js';
+export {
+  type CallToolResult,
+  McpMqttClient,
+  type McpMqttClientOptions,
+  type ServiceStatus,
+} from './client.js';
 export { ConnectionLostError, RemoteError, RequestTimeoutError } from './errors.js';
 export { MqttClientTransport, type MqttClientTransportOptions } from './transport.js';

@@ -37,7 +37,10 @@ export class MqttClientTransport implements Transport {
   private readonly topics;
 
   constructor(private readonly options: MqttClientTransportOptions) {
-    this.responseTopic = clientTopics(options.clientId ?? options.username ?? `sdk-${this.instance}`, this.instance).response;
+    this.responseTopic = clientTopics(
+      options.clientId ?? options.username ?? `sdk-${this.instance}`,
+      this.instance,
+    ).response;
     this.topics = serviceTopics(options.serviceId);
   }
 
@@ -51,7 +54,10 @@ export class MqttClientTransport implements Transport {
       resubscribe: false,
     });
     this.mqtt = mqtt;
-    const filters = { [this.responseTopic]: { qos: 1 as const }, [this.topics.notification]: { qos: 1 as const } };
+    const filters = {
+      [this.responseTopic]: { qos: 1 as const },
+      [this.topics.notification]: { qos: 1 as const },
+    };
     mqtt.on('error', (err) => this.onerror?.(err));
     mqtt.on('message', (topic, payload) => {
       if (topic !== this.responseTopic && topic !== this.topics.notification) return;
@@ -88,7 +94,8 @@ export class MqttClientTransport implements Transport {
         : { api_key: apiKey, service_id: serviceId };
       body = { ...message, auth };
     }
-    const correlation = 'id' in message && message.id !== undefined ? String(message.id) : randomBytes(4).toString('hex');
+    const correlation =
+      'id' in message && message.id !== undefined ? String(message.id) : randomBytes(4).toString('hex');
     await this.mqtt.publishAsync(this.topics.request, JSON.stringify(body), {
       qos: 1,
       properties: { responseTopic: this.responseTopic, correlationData: Buffer.from(correlation) },

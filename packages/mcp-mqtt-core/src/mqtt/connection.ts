@@ -46,7 +46,9 @@ export async function subscribe(client: MqttClient, topics: Record<string, { qos
   const granted = await client.subscribeAsync(topics);
   const refused = granted.filter((g) => g.qos > 2);
   if (refused.length > 0) {
-    throw new Error(`subscription refused by the broker: ${refused.map((g) => `${g.topic} (reason ${g.qos})`).join(', ')}`);
+    throw new Error(
+      `subscription refused by the broker: ${refused.map((g) => `${g.topic} (reason ${g.qos})`).join(', ')}`,
+    );
   }
   return granted;
 }

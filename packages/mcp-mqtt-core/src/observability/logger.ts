@@ -56,7 +56,9 @@ export class LogMirror {
     if (this.dropped > 0) {
       const dropped = this.dropped;
       this.dropped = 0;
-      this.publish(JSON.stringify({ level: 40, time: now, msg: 'log lines dropped by the rate limit', dropped }));
+      this.publish(
+        JSON.stringify({ level: 40, time: now, msg: 'log lines dropped by the rate limit', dropped }),
+      );
     }
     this.publish(line.trimEnd());
   }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one service; one registry per runtime so tests can run several. */
 export function createMetrics(serviceId: string) {
@@ -32,14 +32,22 @@ export function createMetrics(serviceId: string) {
       labelNames: ['tool', 'result'] as const,
       registers: [registry],
     }),
-    inFlight: new Gauge({ name: 'mcp_requests_in_flight', help: 'Requests executing now', registers: [registry] }),
+    inFlight: new Gauge({
+      name: 'mcp_requests_in_flight',
+      help: 'Requests executing now',
+      registers: [registry],
+    }),
     rejected: new Counter({
       name: 'mcp_rejected_messages_total',
       help: 'Messages refused before execution (reason: parse, invalid, oversized, response_topic, duplicate)',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
-    connected: new Gauge({ name: 'mcp_broker_connected', help: '1 while connected to the broker', registers: [registry] }),
+    connected: new Gauge({
+      name: 'mcp_broker_connected',
+      help: '1 while connected to the broker',
+      registers: [registry],
+    }),
     circuit: new Gauge({
       name: 'mcp_circuit_state',
       help: 'Circuit breaker state per dependency (0 closed, 1 half-open, 2 open)',

@@ -61,7 +61,10 @@ export class ToolError extends Error {
   readonly retryAfterS: number | undefined;
   readonly data: Record<string, unknown> | undefined;
 
-  constructor(message: string, options: { retryAfterS?: number; data?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { retryAfterS?: number; data?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'ToolError';
     this.retryAfterS = options.retryAfterS;

@@ -33,8 +33,16 @@ export const ErrorObjectSchema = z.object({
 export type ErrorObject = z.infer<typeof ErrorObjectSchema>;
 
 export const ResponseSchema = z.union([
-  z.object({ jsonrpc: z.literal(JSONRPC_VERSION), id: z.union([RequestIdSchema, z.null()]), result: z.unknown() }),
-  z.object({ jsonrpc: z.literal(JSONRPC_VERSION), id: z.union([RequestIdSchema, z.null()]), error: ErrorObjectSchema }),
+  z.object({
+    jsonrpc: z.literal(JSONRPC_VERSION),
+    id: z.union([RequestIdSchema, z.null()]),
+    result: z.unknown(),
+  }),
+  z.object({
+    jsonrpc: z.literal(JSONRPC_VERSION),
+    id: z.union([RequestIdSchema, z.null()]),
+    error: ErrorObjectSchema,
+  }),
 ]);
 export type Response = z.infer<typeof ResponseSchema>;
 
@@ -65,7 +73,11 @@ function readableId(value: unknown): RequestId | null {
 export function classify(value: unknown): Envelope {
   const id = readableId(value);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { kind: 'invalid', id: null, error: new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: not an object') };
+    return {
+      kind: 'invalid',
+      id: null,
+      error: new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: not an object'),
+    };
   }
   const params = (value as { params?: unknown }).params;
   if (Array.isArray(params)) {
@@ -74,11 +86,15 @@ export function classify(value: unknown): Envelope {
       return {
         kind: 'invalid',
         id,
-        error: new RpcError(ErrorCode.InvalidParams, 'Invalid params: params must be an object, not an array', {
-          param: 'params',
-          expected: 'object',
-          received: 'array',
-        }),
+        error: new RpcError(
+          ErrorCode.InvalidParams,
+          'Invalid params: params must be an object, not an array',
+          {
+            param: 'params',
+            expected: 'object',
+            received: 'array',
+          },
+        ),
       };
     }
   }
@@ -92,7 +108,8 @@ export function classify(value: unknown): Envelope {
       error: new RpcError(ErrorCode.InvalidRequest, `Invalid Request: ${field}: ${issue.message}`, { field }),
     };
   }
-  if (!('id' in parsed.data) || parsed.data.id === undefined) return { kind: 'notification', request: parsed.data };
+  if (!('id' in parsed.data) || parsed.data.id === undefined)
+    return { kind: 'notification', request: parsed.data };
   return { kind: 'request', request: parsed.data, id: parsed.data.id ?? null };
 }
 
@@ -107,20 +124,28 @@ export function parseMessage(payload: Buffer | string, maxBytes: number): Parsed
   if (size > maxBytes) {
     return {
       kind: 'error',
-      error: new RpcError(ErrorCode.InvalidRequest, `Invalid Request: payload of ${size} bytes exceeds the ${maxBytes}-byte limit`, {
-        max_bytes: maxBytes,
-        received_bytes: size,
-      }),
+      error: new RpcError(
+        ErrorCode.InvalidRequest,
+        `Invalid Request: payload of ${size} bytes exceeds the ${maxBytes}-byte limit`,
+        {
+          max_bytes: maxBytes,
+          received_bytes: size,
+        },
+      ),
     };
   }
   let body: unknown;
   try {
     body = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
   } catch (err) {
-    return { kind: 'error', error: new RpcError(ErrorCode.ParseError, `Parse error: ${(err as Error).message}`) };
+    return {
+      kind: 'error',
+      error: new RpcError(ErrorCode.ParseError, `Parse error: ${(err as Error).message}`),
+    };
   }
   if (Array.isArray(body)) {
-    if (body.length === 0) return { kind: 'error', error: new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: empty batch') };
+    if (body.length === 0)
+      return { kind: 'error', error: new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: empty batch') };
     return { kind: 'batch', envelopes: body.map(classify), bodies: body };
   }
   return { kind: 'single', envelope: classify(body), body };

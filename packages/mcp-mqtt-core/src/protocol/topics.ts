@@ -81,6 +81,7 @@ export function responseTopicRefusal(topic: string): string | undefined {
   if (parts.length === 4 && parts[0] === ROOT && parts[2] === 'jsonrpc' && parts[3] === 'request') {
     return 'response topic is a service request topic';
   }
-  if (parts[0] === ROOT && parts[1] !== 'clients') return 'response topic is in mcp/ but not under mcp/clients/';
+  if (parts[0] === ROOT && parts[1] !== 'clients')
+    return 'response topic is in mcp/ but not under mcp/clients/';
   return undefined;
 }

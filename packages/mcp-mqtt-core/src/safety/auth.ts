@@ -29,9 +29,18 @@ export function parseApiKeys(spec: string): ApiKey[] {
     .map((entry, index) => {
       const eq = entry.indexOf('=');
       const key = eq === -1 ? '' : entry.slice(0, eq).trim();
-      const scopes = eq === -1 ? [] : entry.slice(eq + 1).split('|').map((s) => s.trim()).filter(Boolean);
+      const scopes =
+        eq === -1
+          ? []
+          : entry
+              .slice(eq + 1)
+              .split('|')
+              .map((s) => s.trim())
+              .filter(Boolean);
       if (key.length < 8 || scopes.length === 0) {
-        throw new Error(`MCP_API_KEYS: entry ${index + 1} is not key=scope|scope with a key of 8 or more characters`);
+        throw new Error(
+          `MCP_API_KEYS: entry ${index + 1} is not key=scope|scope with a key of 8 or more characters`,
+        );
       }
       return { digest: digest(key), keyId: keyId(key), scopes };
     });
@@ -40,7 +49,10 @@ export function parseApiKeys(spec: string): ApiKey[] {
 /** `weather:*` grants `weather:read`; `*` grants everything. */
 export function grants(scopes: readonly string[], required: string): boolean {
   return scopes.some(
-    (scope) => scope === '*' || scope === required || (scope.endsWith(':*') && required.startsWith(scope.slice(0, -1))),
+    (scope) =>
+      scope === '*' ||
+      scope === required ||
+      (scope.endsWith(':*') && required.startsWith(scope.slice(0, -1))),
   );
 }
 
@@ -76,7 +88,9 @@ export function signRequest(
   now = Date.now(),
 ) {
   const timestamp = new Date(now).toISOString();
-  const signature = createHmac('sha256', apiKey).update(canonicalRequest(request, serviceId, timestamp)).digest('hex');
+  const signature = createHmac('sha256', apiKey)
+    .update(canonicalRequest(request, serviceId, timestamp))
+    .digest('hex');
   return { api_key: apiKey, service_id: serviceId, timestamp, signature };
 }
 
@@ -85,7 +99,8 @@ function timestampMs(value: string | number): number {
   return /^\d+$/.test(value) ? timestampMs(Number(value)) : Date.parse(value);
 }
 
-const unauthorized = (reason: string) => new RpcError(ErrorCode.Unauthorized, `Unauthorized: ${reason}`, { reason });
+const unauthorized = (reason: string) =>
+  new RpcError(ErrorCode.Unauthorized, `Unauthorized: ${reason}`, { reason });
 
 export interface AuthenticatorOptions {
   /** The service these requests are for: a signature covers it. */
@@ -116,7 +131,8 @@ export class Authenticator {
     if (this.open) return { id: fallbackCallerId, keyId: undefined, scopes: ['*'] };
     if (request.auth === undefined) throw unauthorized('missing auth.api_key');
     const parsed = AuthSchema.safeParse(request.auth);
-    if (!parsed.success) throw unauthorized(`malformed auth member (${parsed.error.issues[0]?.path.join('.') || 'auth'})`);
+    if (!parsed.success)
+      throw unauthorized(`malformed auth member (${parsed.error.issues[0]?.path.join('.') || 'auth'})`);
     const auth = parsed.data;
     const presented = digest(auth.api_key);
     // Compare every key in constant time, without an early exit that would time the match.
@@ -131,7 +147,12 @@ export class Authenticator {
 
   private verifySignature(
     request: Request,
-    auth: { api_key: string; service_id?: string | undefined; timestamp?: string | number | undefined; signature?: string | undefined },
+    auth: {
+      api_key: string;
+      service_id?: string | undefined;
+      timestamp?: string | number | undefined;
+      signature?: string | undefined;
+    },
   ) {
     if (auth.signature === undefined) throw unauthorized('signature required');
     if (auth.timestamp === undefined) throw unauthorized('signed request without auth.timestamp');
@@ -149,7 +170,8 @@ export class Authenticator {
       .update(canonicalRequest(request, this.options.serviceId, auth.timestamp))
       .digest();
     const given = Buffer.from(auth.signature, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('bad signature');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw unauthorized('bad signature');
     if (this.seen.has(auth.signature)) throw unauthorized('replayed signature');
     this.seen.set(auth.signature, true);
   }
@@ -158,7 +180,9 @@ export class Authenticator {
   static authorize(caller: Caller, required: readonly string[] | undefined) {
     for (const permission of required ?? []) {
       if (!grants(caller.scopes, permission)) {
-        throw new RpcError(ErrorCode.Forbidden, `Forbidden: requires ${permission}`, { required_permission: permission });
+        throw new RpcError(ErrorCode.Forbidden, `Forbidden: requires ${permission}`, {
+          required_permission: permission,
+        });
       }
     }
   }

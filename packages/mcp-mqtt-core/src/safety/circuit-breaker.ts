@@ -1,4 +1,4 @@
-import { RpcError, ErrorCode } from '../protocol/errors.js';
+import { ErrorCode, RpcError } from '../protocol/errors.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -55,7 +55,10 @@ export class CircuitBreaker {
   async run<T>(operation: () => Promise<T>): Promise<T> {
     const state = this.state;
     if (state === 'open' || (state === 'half-open' && this.trialInFlight)) {
-      throw new CircuitOpenError(this.name, Math.max(0, this.options.resetTimeoutMs - (this.now() - this.openedAt)));
+      throw new CircuitOpenError(
+        this.name,
+        Math.max(0, this.options.resetTimeoutMs - (this.now() - this.openedAt)),
+      );
     }
     const trial = state === 'half-open';
     if (trial) this.trialInFlight = true;

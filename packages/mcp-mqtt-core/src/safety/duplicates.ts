@@ -20,7 +20,12 @@ export class DuplicateFilter<Answer> {
    * MQTT 5: Response Topic + Correlation Data; 3.1.1 peers: id. Both with the payload's hash, so
    * that a client reusing Correlation Data for a different request is not answered the old one.
    */
-  static key(parts: { responseTopic?: string | undefined; correlationData?: Buffer | undefined; id?: unknown; payload: Buffer }): string | undefined {
+  static key(parts: {
+    responseTopic?: string | undefined;
+    correlationData?: Buffer | undefined;
+    id?: unknown;
+    payload: Buffer;
+  }): string | undefined {
     const hash = () => createHash('sha256').update(parts.payload).digest('base64');
     if (parts.responseTopic && parts.correlationData && parts.correlationData.length > 0) {
       return `rt:${parts.responseTopic}\u0000${parts.correlationData.toString('base64')}\u0000${hash()}`;
@@ -30,7 +35,10 @@ export class DuplicateFilter<Answer> {
   }
 
   /** Runs `execute` once per key inside the window; `duplicate` tells the caller it was a repeat. */
-  run(key: string | undefined, execute: () => Promise<Answer>): { answer: Promise<Answer>; duplicate: boolean } {
+  run(
+    key: string | undefined,
+    execute: () => Promise<Answer>,
+  ): { answer: Promise<Answer>; duplicate: boolean } {
     if (key === undefined) return { answer: execute(), duplicate: false };
     const existing = this.entries.get(key);
     if (existing) return { answer: existing, duplicate: true };

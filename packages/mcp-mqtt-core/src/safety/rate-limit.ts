@@ -22,7 +22,10 @@ export class RateLimiter {
   take(key: string, limit: RateLimitOptions) {
     const now = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: limit.capacity, updatedAt: now };
-    bucket.tokens = Math.min(limit.capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * limit.refillPerSecond);
+    bucket.tokens = Math.min(
+      limit.capacity,
+      bucket.tokens + ((now - bucket.updatedAt) / 1000) * limit.refillPerSecond,
+    );
     bucket.updatedAt = now;
     if (bucket.tokens < 1) {
       this.buckets.set(key, bucket);

@@ -27,10 +27,11 @@ export interface CatalogResource {
 }
 
 function jsonSchemaOf(schema: z.ZodObject): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  const json = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
   delete json.$schema;
   return json;
 }
@@ -44,7 +45,8 @@ export class Catalog {
   constructor(serviceId: string, tools: readonly AnyTool[], resources: readonly ResourceDefinition[]) {
     for (const definition of tools) {
       if (this.tools.has(definition.name)) throw new Error(`tool ${definition.name} is declared twice`);
-      if (!/^[A-Za-z0-9_.-]{1,128}$/.test(definition.name)) throw new Error(`tool name ${definition.name} is not valid`);
+      if (!/^[A-Za-z0-9_.-]{1,128}$/.test(definition.name))
+        throw new Error(`tool name ${definition.name} is not valid`);
       const schema = definition.input.strict();
       const inputSchema = jsonSchemaOf(schema);
       const descriptor: ToolDescriptor = {
@@ -83,7 +85,8 @@ export class Catalog {
   }
 
   resource(ref: { resource_id?: string | undefined; uri?: string | undefined }): CatalogResource {
-    const found = ref.uri !== undefined ? this.resourcesByUri.get(ref.uri) : this.resources.get(ref.resource_id ?? '');
+    const found =
+      ref.uri !== undefined ? this.resourcesByUri.get(ref.uri) : this.resources.get(ref.resource_id ?? '');
     if (!found) {
       const name = ref.uri ?? ref.resource_id ?? '';
       throw new RpcError(ErrorCode.ResourceNotFound, `Resource not found: ${name}`, {
@@ -111,7 +114,8 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (value === undefined) return 'undefined';
   if (typeof value === 'number' && Number.isInteger(value)) return `integer ${value}`;
-  if (typeof value === 'string') return value.length > 40 ? `string "${value.slice(0, 40)}…"` : `string "${value}"`;
+  if (typeof value === 'string')
+    return value.length > 40 ? `string "${value.slice(0, 40)}…"` : `string "${value}"`;
   if (typeof value === 'object') return 'object';
   return `${typeof value} ${String(value)}`;
 }
@@ -154,10 +158,14 @@ export function invalidArguments(error: z.ZodError, args: unknown): RpcError {
     };
   });
   const first = issues[0]!;
-  return new RpcError(ErrorCode.InvalidParams, `Invalid params: ${first.param}: expected ${first.expected}, received ${first.received}`, {
-    param: first.param,
-    expected: first.expected,
-    received: first.received,
-    issues,
-  });
+  return new RpcError(
+    ErrorCode.InvalidParams,
+    `Invalid params: ${first.param}: expected ${first.expected}, received ${first.received}`,
+    {
+      param: first.param,
+      expected: first.expected,
+      received: first.received,
+      issues,
+    },
+  );
 }

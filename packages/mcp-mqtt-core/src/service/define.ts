@@ -44,7 +44,10 @@ export interface CacheOptions<Args> {
 
 export type ToolResult = Record<string, unknown>;
 
-export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output extends ToolResult = ToolResult> {
+export interface ToolDefinition<
+  Input extends z.ZodObject = z.ZodObject,
+  Output extends ToolResult = ToolResult,
+> {
   name: string;
   description: string;
   /** Seed 000's category, usable as a `tools/list` filter. */
@@ -145,6 +148,8 @@ export interface ServiceDefinition<Config extends CoreConfig = CoreConfig> {
   setup(ctx: SetupContext<Config>): ServiceParts | Promise<ServiceParts>;
 }
 
-export function defineService<Config extends CoreConfig>(service: ServiceDefinition<Config>): ServiceDefinition<Config> {
+export function defineService<Config extends CoreConfig>(
+  service: ServiceDefinition<Config>,
+): ServiceDefinition<Config> {
   return service;
 }

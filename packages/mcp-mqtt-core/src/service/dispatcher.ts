@@ -57,8 +57,10 @@ export class Dispatcher {
     },
   ) {
     const listTools: Handler = (params) => this.listTools(params);
-    const callToolMcp: Handler = async (params, caller, id) => toMcpResult(await this.callTool(params, caller, id));
-    const callToolSeed: Handler = async (params, caller, id) => toSeedResult(await this.callTool(params, caller, id));
+    const callToolMcp: Handler = async (params, caller, id) =>
+      toMcpResult(await this.callTool(params, caller, id));
+    const callToolSeed: Handler = async (params, caller, id) =>
+      toSeedResult(await this.callTool(params, caller, id));
     const listResources: Handler = (params) => this.listResources(params);
     this.methods = {
       initialize: (params) => this.initialize(params),
@@ -88,7 +90,9 @@ export class Dispatcher {
     const caller = this.deps.authenticator.authenticate(request, context.callerHint);
     const handler = this.knows(request.method) ? this.methods[request.method] : undefined;
     if (!handler) {
-      throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`, { method: request.method });
+      throw new RpcError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`, {
+        method: request.method,
+      });
     }
     return handler(request.params, caller, id);
   }
@@ -131,7 +135,15 @@ export class Dispatcher {
   /** The audit trail: who called which tool, and how it ended. Never the key itself. */
   private audit(caller: Caller, tool: string, id: RequestId | null, outcome: string, started: number) {
     this.deps.logger.info(
-      { audit: true, caller: caller.id, key_id: caller.keyId, tool, request_id: id, outcome, ms: Math.round((performance.now() - started) * 100) / 100 },
+      {
+        audit: true,
+        caller: caller.id,
+        key_id: caller.keyId,
+        tool,
+        request_id: id,
+        outcome,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      },
       'tool call',
     );
   }

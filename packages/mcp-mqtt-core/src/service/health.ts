@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from '../safety/circuit-breaker.js';
 import type { Metrics } from '../observability/metrics.js';
+import { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from '../safety/circuit-breaker.js';
 import type { Dependencies, DependencyState } from './define.js';
 
 export interface HealthReport {
@@ -45,7 +45,11 @@ export class DependencyRegistry implements Dependencies {
     return breaker;
   }
 
-  register(name: string, state: () => DependencyState, healthy: readonly string[] = ['connected', 'ok', 'closed']) {
+  register(
+    name: string,
+    state: () => DependencyState,
+    healthy: readonly string[] = ['connected', 'ok', 'closed'],
+  ) {
     this.entries.set(name, { state, healthy, essential: false });
   }
 

@@ -6,13 +6,17 @@ import { ServiceRuntime } from './runtime.js';
  * The process entry of a service: builds the runtime from the environment, starts it, and
  * stops it gracefully on SIGTERM/SIGINT (in-flight requests finish, discovery goes offline).
  */
-export async function runService<Config extends CoreConfig>(definition: ServiceDefinition<Config>): Promise<void> {
+export async function runService<Config extends CoreConfig>(
+  definition: ServiceDefinition<Config>,
+): Promise<void> {
   let runtime: ServiceRuntime<Config>;
   try {
     runtime = await ServiceRuntime.create(definition);
   } catch (err) {
     // A config problem is the operator's to fix: say what, without a stack trace.
-    process.stderr.write(`${definition.id}: ${err instanceof ConfigError ? err.message : (err as Error).stack}\n`);
+    process.stderr.write(
+      `${definition.id}: ${err instanceof ConfigError ? err.message : (err as Error).stack}\n`,
+    );
     process.exit(1);
   }
   let signals = 0;

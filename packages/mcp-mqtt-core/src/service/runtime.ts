@@ -1,22 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { brokerUrl, ConfigError, type CoreConfig, loadConfig } from '../config.js';
 import { connect, subscribe } from '../mqtt/connection.js';
-import { ErrorCode, RpcError } from '../protocol/errors.js';
-import { type Envelope, failure, parseMessage, success } from '../protocol/jsonrpc.js';
-import { DiscoveryDocumentSchema } from '../protocol/mcp.js';
-import { clientIdFromTopic, EVENT_NAME_PATTERN, responseTopicRefusal, type ServiceTopics, serviceTopics, systemTopics } from '../protocol/topics.js';
 import { startHttpServer } from '../observability/http.js';
 import { createLogger, LogMirror } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { ErrorCode, RpcError } from '../protocol/errors.js';
+import { type Envelope, failure, parseMessage, success } from '../protocol/jsonrpc.js';
+import { DiscoveryDocumentSchema } from '../protocol/mcp.js';
+import {
+  clientIdFromTopic,
+  EVENT_NAME_PATTERN,
+  responseTopicRefusal,
+  type ServiceTopics,
+  serviceTopics,
+  systemTopics,
+} from '../protocol/topics.js';
 import { Authenticator, parseApiKeys } from '../safety/auth.js';
 import { DuplicateFilter } from '../safety/duplicates.js';
 import { RateLimiter } from '../safety/rate-limit.js';
 import { ResultCache } from '../safety/result-cache.js';
-import { LRUCache } from 'lru-cache';
 import { Catalog } from './catalog.js';
 import type { EventPublisher, ServiceDefinition, ServiceParts, Task } from './define.js';
 import { Dispatcher } from './dispatcher.js';
@@ -87,12 +94,17 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     definition: ServiceDefinition<Config>,
     options: RuntimeOptions = {},
   ): Promise<ServiceRuntime<Config>> {
-    if (!(definition.config instanceof z.ZodObject)) throw new TypeError('service config must be a zod object schema');
-    const config = loadConfig(definition.config as unknown as z.ZodObject, options.env ?? process.env) as Config;
+    if (!(definition.config instanceof z.ZodObject))
+      throw new TypeError('service config must be a zod object schema');
+    const config = loadConfig(
+      definition.config as unknown as z.ZodObject,
+      options.env ?? process.env,
+    ) as Config;
     const serviceId = config.MCP_SERVICE_ID ?? definition.id;
     const mirror = new LogMirror();
     const logger =
-      options.logger ?? createLogger({ level: config.LOG_LEVEL, mirrorLevel: config.MQTT_LOG_LEVEL, mirror, name: serviceId });
+      options.logger ??
+      createLogger({ level: config.LOG_LEVEL, mirrorLevel: config.MQTT_LOG_LEVEL, mirror, name: serviceId });
     const metrics = createMetrics(serviceId);
     const dependencies = new DependencyRegistry(logger, metrics);
     let keys: ReturnType<typeof parseApiKeys>;
@@ -101,12 +113,17 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     } catch (err) {
       throw new ConfigError([(err as Error).message]);
     }
-    const authenticator = new Authenticator({ serviceId, keys, requireSignature: config.MCP_REQUIRE_SIGNATURE });
+    const authenticator = new Authenticator({
+      serviceId,
+      keys,
+      requireSignature: config.MCP_REQUIRE_SIGNATURE,
+    });
 
     let runtime: ServiceRuntime<Config> | undefined;
     const declaredEvents = new Set(definition.events ?? []);
     for (const event of declaredEvents) {
-      if (!EVENT_NAME_PATTERN.test(event)) throw new Error(`event name "${event}" must match ${EVENT_NAME_PATTERN}`);
+      if (!EVENT_NAME_PATTERN.test(event))
+        throw new Error(`event name "${event}" must match ${EVENT_NAME_PATTERN}`);
     }
     const events: EventPublisher = {
       publish: async (event, payload) => {
@@ -116,7 +133,11 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       },
     };
     const declared = await definition.setup({ serviceId, config, logger, events, dependencies });
-    const parts: Required<ServiceParts> = { tools: declared.tools, resources: declared.resources ?? [], tasks: declared.tasks ?? [] };
+    const parts: Required<ServiceParts> = {
+      tools: declared.tools,
+      resources: declared.resources ?? [],
+      tasks: declared.tasks ?? [],
+    };
     const catalog = new Catalog(serviceId, parts.tools, parts.resources);
     const presence: PresenceInfo = {
       serviceId,
@@ -148,9 +169,22 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       health: () => healthOf(),
       logger,
     });
-    runtime = new ServiceRuntime(definition, config, parts, presence, dispatcher, dependencies, mirror, authenticator, logger, metrics);
+    runtime = new ServiceRuntime(
+      definition,
+      config,
+      parts,
+      presence,
+      dispatcher,
+      dependencies,
+      mirror,
+      authenticator,
+      logger,
+      metrics,
+    );
     const created = runtime;
-    created.shutdown.signal.addEventListener('abort', () => shutdownController.abort(new Error('service stopping')));
+    created.shutdown.signal.addEventListener('abort', () =>
+      shutdownController.abort(new Error('service stopping')),
+    );
     healthOf = () => created.health();
     dependencies.registerEssential('mqtt', () => created.connectionState, ['connected']);
     return created;
@@ -193,12 +227,15 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     this.client = client;
     client.on('connect', () => void this.onConnect());
     client.on('close', () => {
-      if (this.connectionState === 'connected' && !this.stopping) logger.warn('disconnected from the broker; reconnecting');
+      if (this.connectionState === 'connected' && !this.stopping)
+        logger.warn('disconnected from the broker; reconnecting');
       this.connectionState = 'disconnected';
       this.subscribed = false;
       this.metrics.connected.set(0);
     });
-    client.on('error', (err) => logger.error({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'mqtt error'));
+    client.on('error', (err) =>
+      logger.error({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'mqtt error'),
+    );
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
     this.mirror.attach((line) => {
       if (this.connectionState === 'connected') client.publish(topics.logs, line, { qos: 0 });
@@ -230,10 +267,17 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       this.subscribed = true;
       await this.announce();
       this.publishHeartbeat();
-      logger.info({ broker: brokerUrl(config).replace(/\/\/[^@/]*@/, '//'), service_id: this.serviceId }, 'connected and announced');
+      logger.info(
+        { broker: brokerUrl(config).replace(/\/\/[^@/]*@/, '//'), service_id: this.serviceId },
+        'connected and announced',
+      );
       if (this.timers.length === 0) {
-        this.timers.push(setInterval(() => this.publishHeartbeat(), config.HEARTBEAT_INTERVAL * 1000).unref());
-        this.timers.push(setInterval(() => void this.announce().catch(() => {}), config.DISCOVERY_INTERVAL * 1000).unref());
+        this.timers.push(
+          setInterval(() => this.publishHeartbeat(), config.HEARTBEAT_INTERVAL * 1000).unref(),
+        );
+        this.timers.push(
+          setInterval(() => void this.announce().catch(() => {}), config.DISCOVERY_INTERVAL * 1000).unref(),
+        );
       }
       this.announcedOnce.resolve();
     } catch (err) {
@@ -245,10 +289,14 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   private async announce() {
     if (!this.client || this.stopping || this.connectionState !== 'connected') return;
     this.lastAnnounce = Date.now();
-    await this.client.publishAsync(this.topics.discovery, JSON.stringify(discoveryDocument(this.presence, 'ready')), {
-      qos: 1,
-      retain: true,
-    });
+    await this.client.publishAsync(
+      this.topics.discovery,
+      JSON.stringify(discoveryDocument(this.presence, 'ready')),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
   }
 
   /** Coalesces re-announce triggers: at most one per REANNOUNCE_MIN_INTERVAL_MS, none lost. */
@@ -275,7 +323,9 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
 
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket) {
     if (topic === this.topics.request) {
-      this.onRequest(payload, packet).catch((err: unknown) => this.logger.error({ err }, 'request handling failed'));
+      this.onRequest(payload, packet).catch((err: unknown) =>
+        this.logger.error({ err }, 'request handling failed'),
+      );
     } else if (topic === this.topics.discovery) {
       this.onPeerDiscovery(payload);
     } else if (topic === systemTopics.discovery) {
@@ -303,7 +353,10 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       const refusal = responseTopicRefusal(responseTopic);
       if (refusal) {
         this.metrics.rejected.inc({ reason: 'response_topic' });
-        this.logger.warn({ response_topic: responseTopic.slice(0, 200), reason: refusal }, 'request refused: unsafe response topic');
+        this.logger.warn(
+          { response_topic: responseTopic.slice(0, 200), reason: refusal },
+          'request refused: unsafe response topic',
+        );
         return;
       }
     }
@@ -316,7 +369,10 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     let id: unknown;
     if (parsed.kind === 'single' && parsed.envelope.kind === 'request') id = parsed.envelope.id;
     else if (parsed.kind === 'batch') id = 'batch';
-    const key = parsed.kind === 'error' ? undefined : DuplicateFilter.key({ responseTopic, correlationData, id, payload });
+    const key =
+      parsed.kind === 'error'
+        ? undefined
+        : DuplicateFilter.key({ responseTopic, correlationData, id, payload });
     const { answer, duplicate } = this.duplicates.run(key, () => this.answer(parsed, callerHint));
     if (duplicate) this.metrics.rejected.inc({ reason: 'duplicate' });
     const body = await answer;
@@ -325,9 +381,17 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   }
 
   /** The serialized answer to a message, or undefined when nothing is owed (notifications). */
-  private async answer(parsed: ReturnType<typeof parseMessage>, callerHint: string): Promise<string | undefined> {
+  private async answer(
+    parsed: ReturnType<typeof parseMessage>,
+    callerHint: string,
+  ): Promise<string | undefined> {
     if (parsed.kind === 'error') {
-      const reason = parsed.error.code === ErrorCode.ParseError ? 'parse' : parsed.error.data?.max_bytes ? 'oversized' : 'invalid';
+      const reason =
+        parsed.error.code === ErrorCode.ParseError
+          ? 'parse'
+          : parsed.error.data?.max_bytes
+            ? 'oversized'
+            : 'invalid';
       this.metrics.rejected.inc({ reason });
       return JSON.stringify(failure(null, parsed.error));
     }
@@ -335,7 +399,9 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       const response = await this.answerOne(parsed.envelope, callerHint);
       return response === undefined ? undefined : JSON.stringify(response);
     }
-    const responses = await Promise.all(parsed.envelopes.map((envelope) => this.answerOne(envelope, callerHint)));
+    const responses = await Promise.all(
+      parsed.envelopes.map((envelope) => this.answerOne(envelope, callerHint)),
+    );
     const owed = responses.filter((r) => r !== undefined);
     return owed.length === 0 ? undefined : JSON.stringify(owed);
   }
@@ -361,8 +427,11 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       return success(id, result);
     } catch (err) {
       const error =
-        err instanceof RpcError ? err : new RpcError(ErrorCode.InternalError, 'Internal error', { request_id: id ?? null });
-      if (!(err instanceof RpcError)) this.logger.error({ err, method }, 'unexpected error while handling a request');
+        err instanceof RpcError
+          ? err
+          : new RpcError(ErrorCode.InternalError, 'Internal error', { request_id: id ?? null });
+      if (!(err instanceof RpcError))
+        this.logger.error({ err, method }, 'unexpected error while handling a request');
       this.metrics.requests.inc({ method, code: error.code });
       return failure(id, error);
     } finally {
@@ -394,7 +463,10 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     if (client) {
       if (client.connected) {
         await client
-          .publishAsync(this.topics.discovery, JSON.stringify(discoveryDocument(this.presence, 'offline')), { qos: 1, retain: true })
+          .publishAsync(this.topics.discovery, JSON.stringify(discoveryDocument(this.presence, 'offline')), {
+            qos: 1,
+            retain: true,
+          })
           .catch(() => {});
       }
       await client.endAsync();

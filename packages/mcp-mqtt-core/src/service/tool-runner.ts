@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
-import { ErrorCode, RpcError, ToolError } from '../protocol/errors.js';
 import type { Metrics } from '../observability/metrics.js';
+import { ErrorCode, RpcError, ToolError } from '../protocol/errors.js';
+import type { RequestId } from '../protocol/jsonrpc.js';
 import { Authenticator } from '../safety/auth.js';
 import { CircuitOpenError } from '../safety/circuit-breaker.js';
 import type { RateLimiter } from '../safety/rate-limit.js';
 import type { ResultCache } from '../safety/result-cache.js';
 import { type Catalog, type CatalogTool, invalidArguments } from './catalog.js';
 import type { Caller, ToolResult } from './define.js';
-import type { RequestId } from '../protocol/jsonrpc.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 
@@ -47,7 +47,12 @@ export class ToolRunner {
     }
   }
 
-  private async run(tool: CatalogTool, args: unknown, caller: Caller, requestId: RequestId | null): Promise<ToolOutcome> {
+  private async run(
+    tool: CatalogTool,
+    args: unknown,
+    caller: Caller,
+    requestId: RequestId | null,
+  ): Promise<ToolOutcome> {
     const name = tool.definition.name;
     const { definition } = tool;
     Authenticator.authorize(caller, definition.permissions);
@@ -55,7 +60,9 @@ export class ToolRunner {
     if (!parsed.success) throw invalidArguments(parsed.error, args ?? {});
     if (definition.rateLimit) this.deps.rateLimiter.take(`${name}\u0000${caller.id}`, definition.rateLimit);
 
-    const cacheKey = definition.cache ? `${name}\u0000${definition.cache.key?.(parsed.data) ?? JSON.stringify(parsed.data)}` : undefined;
+    const cacheKey = definition.cache
+      ? `${name}\u0000${definition.cache.key?.(parsed.data) ?? JSON.stringify(parsed.data)}`
+      : undefined;
     if (cacheKey) {
       const hit = this.deps.cache.get(cacheKey);
       this.deps.metrics.cache.inc({ tool: name, result: hit ? 'hit' : 'miss' });
@@ -87,11 +94,19 @@ export class ToolRunner {
       }
       // A bug in a tool is still the tool's failure, not the protocol's: the caller sees it.
       this.deps.logger.error({ err: error, tool: name }, 'tool threw an unexpected error');
-      return { value: { error: `${name} failed: ${(error as Error)?.message ?? String(error)}` }, isError: true };
+      return {
+        value: { error: `${name} failed: ${(error as Error)?.message ?? String(error)}` },
+        isError: true,
+      };
     }
   }
 
-  private async execute(tool: CatalogTool, args: unknown, caller: Caller, requestId: RequestId | null): Promise<ToolResult> {
+  private async execute(
+    tool: CatalogTool,
+    args: unknown,
+    caller: Caller,
+    requestId: RequestId | null,
+  ): Promise<ToolResult> {
     const { definition } = tool;
     const timeoutMs = definition.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     const controller = new AbortController();
@@ -100,9 +115,13 @@ export class ToolRunner {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new RpcError(ErrorCode.Timeout, `Timeout: ${definition.name} did not finish within ${timeoutMs} ms`, {
-          timeout_ms: timeoutMs,
-        });
+        const error = new RpcError(
+          ErrorCode.Timeout,
+          `Timeout: ${definition.name} did not finish within ${timeoutMs} ms`,
+          {
+            timeout_ms: timeoutMs,
+          },
+        );
         controller.abort(error);
         reject(error);
       }, timeoutMs);
@@ -135,7 +154,13 @@ export function toMcpResult(outcome: ToolOutcome) {
     structuredContent: outcome.value,
     isError: outcome.isError,
     ...(outcome.cache
-      ? { _meta: { cached: true, stale: outcome.cache.stale, cached_at: new Date(outcome.cache.storedAt).toISOString() } }
+      ? {
+          _meta: {
+            cached: true,
+            stale: outcome.cache.stale,
+            cached_at: new Date(outcome.cache.storedAt).toISOString(),
+          },
+        }
       : {}),
   };
 }

@@ -46,7 +46,10 @@ export async function startService<Config extends CoreConfig>(
   return Object.assign(runtime, { [Symbol.asyncDispose]: () => runtime.stop() });
 }
 
-export async function connectClient(url: string, options: Partial<McpMqttClientOptions> = {}): Promise<Client> {
+export async function connectClient(
+  url: string,
+  options: Partial<McpMqttClientOptions> = {},
+): Promise<Client> {
   return McpMqttClient.connect({ url, timeoutMs: 5_000, ...options });
 }
 

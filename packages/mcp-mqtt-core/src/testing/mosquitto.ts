@@ -42,7 +42,9 @@ export class MosquittoContainer extends GenericContainer {
 
   override async start(): Promise<StartedMosquittoContainer> {
     this.withExposedPorts(this.fixedPort ? { container: MQTT_PORT, host: this.fixedPort } : MQTT_PORT);
-    this.withCopyContentToContainer([{ content: this.config, target: '/mosquitto/config/mosquitto.conf', mode: 0o644 }]);
+    this.withCopyContentToContainer([
+      { content: this.config, target: '/mosquitto/config/mosquitto.conf', mode: 0o644 },
+    ]);
     return new StartedMosquittoContainer(await super.start());
   }
 }

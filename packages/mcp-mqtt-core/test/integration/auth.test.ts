@@ -19,7 +19,10 @@ afterAll(async () => {
 });
 
 async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(() => undefined, (err: unknown) => err);
+  const error = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(error).toBeInstanceOf(RemoteError);
   return error as RemoteError;
 }
@@ -41,9 +44,14 @@ describe('authentication and permissions', () => {
 
   it('lets a key with the scope through, signed or not', async () => {
     await using reader = await connectClient(url, { apiKey: 'reader-key-0001' });
-    await expect(reader.callTool(id, 'reader')).resolves.toMatchObject({ isError: false, structuredContent: { read: true } });
+    await expect(reader.callTool(id, 'reader')).resolves.toMatchObject({
+      isError: false,
+      structuredContent: { read: true },
+    });
     await using admin = await connectClient(url, { apiKey: 'admin-key-0002', sign: true });
-    await expect(admin.callTool(id, 'admin_only')).resolves.toMatchObject({ structuredContent: { done: true } });
+    await expect(admin.callTool(id, 'admin_only')).resolves.toMatchObject({
+      structuredContent: { done: true },
+    });
   });
 
   it('refuses a bad signature and a replayed one with -32001', async () => {
@@ -51,7 +59,10 @@ describe('authentication and permissions', () => {
     const rt = `mcp/clients/auth/${id}/response`;
     const answers = await collect(client, rt);
     const send = async (body: Record<string, unknown>, corr: string) => {
-      await client.publishAsync(serviceTopics(id).request, JSON.stringify(body), { qos: 1, properties: { responseTopic: rt, correlationData: Buffer.from(corr) } });
+      await client.publishAsync(serviceTopics(id).request, JSON.stringify(body), {
+        qos: 1,
+        properties: { responseTopic: rt, correlationData: Buffer.from(corr) },
+      });
       await waitFor(() => answers.find((a) => a.correlationData?.toString() === corr), 3000, corr);
       return JSON.parse(answers.find((a) => a.correlationData?.toString() === corr)!.payload);
     };
@@ -59,8 +70,18 @@ describe('authentication and permissions', () => {
     const auth = signRequest(request, 'reader-key-0001', id);
     expect(await send({ ...request, auth }, 'first')).toMatchObject({ result: { isError: false } });
     const replay = await send({ ...request, auth }, 'replay');
-    expect(replay.error).toMatchObject({ code: ErrorCode.Unauthorized, data: { reason: 'replayed signature' } });
-    const forged = await send({ ...request, id: 's2', auth: { ...signRequest(request, 'reader-key-0001', id), signature: 'ab'.repeat(32) } }, 'forged');
+    expect(replay.error).toMatchObject({
+      code: ErrorCode.Unauthorized,
+      data: { reason: 'replayed signature' },
+    });
+    const forged = await send(
+      {
+        ...request,
+        id: 's2',
+        auth: { ...signRequest(request, 'reader-key-0001', id), signature: 'ab'.repeat(32) },
+      },
+      'forged',
+    );
     expect(forged.error).toMatchObject({ code: ErrorCode.Unauthorized, data: { reason: 'bad signature' } });
   });
 });

@@ -51,7 +51,9 @@ describe('a broker restart while a client keeps calling', () => {
     const outcomes = await Promise.all(calls);
     const failures = outcomes.filter((o) => !o.ok);
     for (const failure of failures) {
-      expect(failure.error instanceof RequestTimeoutError || failure.error instanceof ConnectionLostError).toBe(true);
+      expect(
+        failure.error instanceof RequestTimeoutError || failure.error instanceof ConnectionLostError,
+      ).toBe(true);
     }
     const successes = outcomes.filter((o) => o.ok);
     expect(successes.length).toBeGreaterThan(10);

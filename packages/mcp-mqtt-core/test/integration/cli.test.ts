@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 const cli = (...args: string[]) =>
-  run(process.execPath, ['--conditions=@neurhomia/source', '--import', 'tsx', CLI, ...args], { env: { ...process.env, MQTT_URL: url } });
+  run(process.execPath, ['--conditions=@neurhomia/source', '--import', 'tsx', CLI, ...args], {
+    env: { ...process.env, MQTT_URL: url },
+  });
 
 describe('mcp-mqtt CLI', () => {
   it('calls a tool with key=value arguments', async () => {
@@ -29,14 +31,18 @@ describe('mcp-mqtt CLI', () => {
 
   it('lists services and tools', async () => {
     const services = await cli('services', '--json');
-    expect(JSON.parse(services.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ service_id: serviceId, status: 'ready' })]));
+    expect(JSON.parse(services.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ service_id: serviceId, status: 'ready' })]),
+    );
     const tools = await cli('tools', serviceId);
     expect(tools.stdout).toContain('echo — Returns the message it is given.');
     expect(tools.stdout).toContain('message: string');
   });
 
   it('exits non-zero with the error code and field for a bad argument', async () => {
-    const error = await cli('call', serviceId, 'echo', 'message=x', 'volume=3').catch((err: { code: number; stderr: string }) => err);
+    const error = await cli('call', serviceId, 'echo', 'message=x', 'volume=3').catch(
+      (err: { code: number; stderr: string }) => err,
+    );
     expect(error).toMatchObject({ code: 1 });
     expect((error as { stderr: string }).stderr).toContain('-32602');
     expect((error as { stderr: string }).stderr).toContain('volume');

@@ -5,7 +5,12 @@ import mqtt from 'mqtt';
 import { z } from 'zod';
 import { CoreConfigSchema } from '../../src/config.js';
 import { ToolError } from '../../src/protocol/errors.js';
-import { defineResource, defineService, defineTool, type ServiceDefinition } from '../../src/service/define.js';
+import {
+  defineResource,
+  defineService,
+  defineTool,
+  type ServiceDefinition,
+} from '../../src/service/define.js';
 
 const EXAMPLE_MAIN = fileURLToPath(new URL('../../src/example/main.ts', import.meta.url));
 
@@ -47,7 +52,12 @@ export async function collect(client: mqtt.MqttClient, filter: string) {
   const messages: Array<{ topic: string; payload: string; retain: boolean; correlationData?: Buffer }> = [];
   client.on('message', (topic, payload, packet) => {
     if (mqttMatch(filter, topic)) {
-      messages.push({ topic, payload: payload.toString(), retain: packet.retain, correlationData: packet.properties?.correlationData });
+      messages.push({
+        topic,
+        payload: payload.toString(),
+        retain: packet.retain,
+        correlationData: packet.properties?.correlationData,
+      });
     }
   });
   await client.subscribeAsync(filter, { qos: 1 });
@@ -64,7 +74,11 @@ function mqttMatch(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
-export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | false,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

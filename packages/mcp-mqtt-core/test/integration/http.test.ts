@@ -9,7 +9,10 @@ let service: Awaited<ReturnType<typeof startService>>;
 
 beforeAll(async () => {
   port = await freePort();
-  service = await startService(exampleService, { url, env: { MCP_SERVICE_ID: serviceId, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' } });
+  service = await startService(exampleService, {
+    url,
+    env: { MCP_SERVICE_ID: serviceId, HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' },
+  });
 });
 afterAll(async () => {
   await service?.stop();
@@ -19,7 +22,11 @@ describe('HTTP /health and /metrics', () => {
   it('reports healthy with live dependencies', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'healthy', dependencies: { mqtt: 'connected' }, version: '0.1.0' });
+    expect(await response.json()).toMatchObject({
+      status: 'healthy',
+      dependencies: { mqtt: 'connected' },
+      version: '0.1.0',
+    });
   });
 
   it('exposes Prometheus metrics that count calls', async () => {

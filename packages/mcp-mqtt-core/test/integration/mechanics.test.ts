@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(() => undefined, (err: unknown) => err);
+  const error = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(error).toBeInstanceOf(RemoteError);
   return error as RemoteError;
 }
@@ -41,7 +44,9 @@ describe('per-tool mechanics', () => {
     const error = await codeOf(client.callTool(id, 'slow', { ms: 2000 }));
     expect(error.code).toBe(ErrorCode.Timeout);
     expect(error.data).toMatchObject({ timeout_ms: 200 });
-    await expect(client.callTool(id, 'slow', { ms: 10 })).resolves.toMatchObject({ structuredContent: { slept: 10 } });
+    await expect(client.callTool(id, 'slow', { ms: 10 })).resolves.toMatchObject({
+      structuredContent: { slept: 10 },
+    });
   });
 
   it('serves cache hits inside the TTL and recomputes after it', async () => {
@@ -58,35 +63,54 @@ describe('per-tool mechanics', () => {
   });
 
   it('shows the circuit breaker closed → open → half-open → closed in mcp.health_check', async () => {
-    const health = () => client.request<{ status: string; dependencies: Record<string, string> }>(id, 'mcp.health_check');
-    expect(await health()).toMatchObject({ status: 'healthy', dependencies: { upstream: 'closed', mqtt: 'connected' } });
+    const health = () =>
+      client.request<{ status: string; dependencies: Record<string, string> }>(id, 'mcp.health_check');
+    expect(await health()).toMatchObject({
+      status: 'healthy',
+      dependencies: { upstream: 'closed', mqtt: 'connected' },
+    });
     await client.callTool(id, 'fetch_upstream', { key: 'k' }); // cached for the stale fallback
     upstream.fail = true;
     await new Promise((resolve) => setTimeout(resolve, 5));
     for (let i = 0; i < 2; i++) {
-      await expect(client.callTool(id, 'fetch_upstream', { key: 'k' })).resolves.toMatchObject({ isError: true });
+      await expect(client.callTool(id, 'fetch_upstream', { key: 'k' })).resolves.toMatchObject({
+        isError: true,
+      });
     }
     expect(await health()).toMatchObject({ status: 'degraded', dependencies: { upstream: 'open' } });
-    const stale = await client.request<Record<string, unknown>>(id, 'mcp.call_tool', { name: 'fetch_upstream', arguments: { key: 'k' } });
+    const stale = await client.request<Record<string, unknown>>(id, 'mcp.call_tool', {
+      name: 'fetch_upstream',
+      arguments: { key: 'k' },
+    });
     expect(stale).toMatchObject({ success: true, stale: true, data: { key: 'k', fresh: true } });
     const error = await codeOf(client.callTool(id, 'fetch_upstream', { key: 'never-cached' }));
     expect(error.code).toBe(ErrorCode.ServiceUnavailable);
     await new Promise((resolve) => setTimeout(resolve, 450));
     expect((await health()).dependencies.upstream).toBe('half-open');
     upstream.fail = false;
-    await expect(client.callTool(id, 'fetch_upstream', { key: 'k2' })).resolves.toMatchObject({ isError: false });
+    await expect(client.callTool(id, 'fetch_upstream', { key: 'k2' })).resolves.toMatchObject({
+      isError: false,
+    });
     expect(await health()).toMatchObject({ status: 'healthy', dependencies: { upstream: 'closed' } });
   });
 
   it('turns a ToolError into isError with retry_after_s', async () => {
     const result = await client.callTool(id, 'not_found');
-    expect(result).toMatchObject({ isError: true, structuredContent: { error: 'place "Atlantis" not found', retry_after_s: 7 } });
+    expect(result).toMatchObject({
+      isError: true,
+      structuredContent: { error: 'place "Atlantis" not found', retry_after_s: 7 },
+    });
     expect(JSON.parse(result.content[0]!.text!)).toEqual(result.structuredContent);
   });
 
   it('reports memory, cpu, uptime and version in mcp.health_check', async () => {
     const report = await client.request<Record<string, unknown>>(id, 'mcp.health_check');
-    expect(report).toMatchObject({ version: '1.2.3', uptime: expect.any(Number), memory_usage: expect.any(Number), cpu_usage: expect.any(Number) });
+    expect(report).toMatchObject({
+      version: '1.2.3',
+      uptime: expect.any(Number),
+      memory_usage: expect.any(Number),
+      cpu_usage: expect.any(Number),
+    });
     expect(service.health().dependencies.mqtt).toBe('connected');
   });
 });

@@ -16,9 +16,26 @@ afterAll(async () => {
 
 describe("Mosquitto's own request/response client", () => {
   it('mosquitto_rr gets a correct reply, correlated by MQTT 5 properties', async () => {
-    const request = JSON.stringify({ jsonrpc: '2.0', id: 'rr-1', method: 'tools/call', params: { name: 'echo', arguments: { message: 'from mosquitto_rr' } } });
+    const request = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'rr-1',
+      method: 'tools/call',
+      params: { name: 'echo', arguments: { message: 'from mosquitto_rr' } },
+    });
     const { output, exitCode } = await broker.run([
-      'mosquitto_rr', '-h', 'localhost', '-p', '1883', '-t', 'mcp/example/jsonrpc/request', '-e', 'mcp/clients/rr/1/response', '-m', request, '-W', '5',
+      'mosquitto_rr',
+      '-h',
+      'localhost',
+      '-p',
+      '1883',
+      '-t',
+      'mcp/example/jsonrpc/request',
+      '-e',
+      'mcp/clients/rr/1/response',
+      '-m',
+      request,
+      '-W',
+      '5',
     ]);
     expect(exitCode).toBe(0);
     expect(JSON.parse(output.trim())).toEqual({
@@ -33,8 +50,26 @@ describe("Mosquitto's own request/response client", () => {
   });
 
   it('mosquitto_rr gets -32602 naming the field for a wrong argument type', async () => {
-    const request = JSON.stringify({ jsonrpc: '2.0', id: 'rr-2', method: 'mcp.call_tool', params: { tool_name: 'echo', arguments: { message: true } } });
-    const { output } = await broker.run(['mosquitto_rr', '-t', 'mcp/example/jsonrpc/request', '-e', 'mcp/clients/rr/2/response', '-m', request, '-W', '5']);
-    expect(JSON.parse(output.trim()).error).toMatchObject({ code: -32602, data: { param: 'message', expected: 'string' } });
+    const request = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'rr-2',
+      method: 'mcp.call_tool',
+      params: { tool_name: 'echo', arguments: { message: true } },
+    });
+    const { output } = await broker.run([
+      'mosquitto_rr',
+      '-t',
+      'mcp/example/jsonrpc/request',
+      '-e',
+      'mcp/clients/rr/2/response',
+      '-m',
+      request,
+      '-W',
+      '5',
+    ]);
+    expect(JSON.parse(output.trim()).error).toMatchObject({
+      code: -32602,
+      data: { param: 'message', expected: 'string' },
+    });
   });
 });

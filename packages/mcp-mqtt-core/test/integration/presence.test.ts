@@ -15,7 +15,8 @@ function start(serviceId: string) {
   return child;
 }
 
-const statusOf = (message: { payload: string } | undefined) => (message ? JSON.parse(message.payload).status : undefined);
+const statusOf = (message: { payload: string } | undefined) =>
+  message ? JSON.parse(message.payload).status : undefined;
 
 describe('presence through the Last Will', () => {
   it('a service killed with SIGKILL shows offline on its discovery topic', async () => {
@@ -28,7 +29,11 @@ describe('presence through the Last Will', () => {
     await kill(child, 'SIGKILL');
     await waitFor(() => statusOf(discovery.at(-1)) === 'offline', 5000, 'offline from the Last Will');
     const will = JSON.parse(discovery.at(-1)!.payload);
-    expect(will).toMatchObject({ service_id: serviceId, status: 'offline', capabilities: { tools: ['echo', 'clock'] } });
+    expect(will).toMatchObject({
+      service_id: serviceId,
+      status: 'offline',
+      capabilities: { tools: ['echo', 'clock'] },
+    });
     // and it is retained: a newcomer reads offline too
     await using late = await rawClient(url);
     const retained = await collect(late, serviceTopics(serviceId).discovery);
@@ -47,13 +52,25 @@ describe('presence through the Last Will', () => {
     for (let i = 0; i < 6; i++) await client.callTool(serviceId, 'echo', { message: `before ${i}` });
 
     await kill(first, 'SIGKILL');
-    await waitFor(() => discovery.some((m) => statusOf(m) === 'offline'), 5000, 'the Will of the killed replica');
+    await waitFor(
+      () => discovery.some((m) => statusOf(m) === 'offline'),
+      5000,
+      'the Will of the killed replica',
+    );
     const offlineAt = Date.now();
-    await waitFor(() => statusOf(discovery.at(-1)) === 'ready', 1000, 'the survivor re-announcing within 1 s');
+    await waitFor(
+      () => statusOf(discovery.at(-1)) === 'ready',
+      1000,
+      'the survivor re-announcing within 1 s',
+    );
     expect(Date.now() - offlineAt).toBeLessThan(1000);
 
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => client.callTool(serviceId, 'echo', { message: `after ${i}` })));
-    expect(results.map((r) => r.structuredContent!.message)).toEqual(Array.from({ length: 10 }, (_, i) => `after ${i}`));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => client.callTool(serviceId, 'echo', { message: `after ${i}` })),
+    );
+    expect(results.map((r) => r.structuredContent!.message)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `after ${i}`),
+    );
     await using late = await rawClient(url);
     const retained = await collect(late, serviceTopics(serviceId).discovery);
     await waitFor(() => retained.length > 0, 3000, 'retained document');

@@ -16,12 +16,25 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function countNow(client: Awaited<ReturnType<typeof rawClient>>, responses: Array<{ payload: string }>, rt: string) {
+async function countNow(
+  client: Awaited<ReturnType<typeof rawClient>>,
+  responses: Array<{ payload: string }>,
+  rt: string,
+) {
   const before = responses.length;
-  await client.publishAsync(topics.request, JSON.stringify({ jsonrpc: '2.0', id: `c-${Date.now()}`, method: 'tools/call', params: { name: 'count' } }), {
-    qos: 1,
-    properties: { responseTopic: rt, correlationData: Buffer.from(`n-${Date.now()}`) },
-  });
+  await client.publishAsync(
+    topics.request,
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: `c-${Date.now()}`,
+      method: 'tools/call',
+      params: { name: 'count' },
+    }),
+    {
+      qos: 1,
+      properties: { responseTopic: rt, correlationData: Buffer.from(`n-${Date.now()}`) },
+    },
+  );
   await waitFor(() => responses.length > before, 3000, 'count answer');
   return JSON.parse(responses.at(-1)!.payload).result.structuredContent.executions as number;
 }
@@ -34,17 +47,35 @@ describe('wire rules over a real broker', () => {
     await waitFor(() => discovery.length > 0 && beats.length > 0, 3000, 'discovery and heartbeat');
     expect(discovery[0]!.retain).toBe(true);
     const doc = DiscoveryDocumentSchema.parse(JSON.parse(discovery[0]!.payload));
-    expect(doc).toMatchObject({ service_id: id, status: 'ready', mcp_version: '1.0', heartbeat_interval: 1, version: '1.2.3' });
+    expect(doc).toMatchObject({
+      service_id: id,
+      status: 'ready',
+      mcp_version: '1.0',
+      heartbeat_interval: 1,
+      version: '1.2.3',
+    });
     expect(doc.capabilities.tools).toContain('count');
     expect(doc.capabilities.events).toEqual(['ticked']);
     expect(beats[0]!.retain).toBe(false);
-    expect(HeartbeatSchema.parse(JSON.parse(beats[0]!.payload))).toMatchObject({ service_id: id, status: 'alive' });
+    expect(HeartbeatSchema.parse(JSON.parse(beats[0]!.payload))).toMatchObject({
+      service_id: id,
+      status: 'alive',
+    });
   });
 
   it('answers an MQTT 3.1.1 peer on the service response topic, correlated by id', async () => {
     await using client = await rawClient(url, { protocolVersion: 4 });
     const responses = await collect(client, topics.response);
-    await client.publishAsync(topics.request, JSON.stringify({ jsonrpc: '2.0', id: 'v311-1', method: 'mcp.call_tool', params: { tool_name: 'count', arguments: {} } }), { qos: 1 });
+    await client.publishAsync(
+      topics.request,
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'v311-1',
+        method: 'mcp.call_tool',
+        params: { tool_name: 'count', arguments: {} },
+      }),
+      { qos: 1 },
+    );
     await waitFor(() => responses.find((r) => r.payload.includes('v311-1')), 3000, '3.1.1 answer');
     const answer = JSON.parse(responses.find((r) => r.payload.includes('v311-1'))!.payload);
     expect(answer).toMatchObject({ jsonrpc: '2.0', id: 'v311-1', result: { success: true } });
@@ -54,8 +85,16 @@ describe('wire rules over a real broker', () => {
     await using client = await rawClient(url);
     const rt = `mcp/clients/wire/${id}/response`;
     const responses = await collect(client, rt);
-    const body = JSON.stringify({ jsonrpc: '2.0', id: 'dup-1', method: 'tools/call', params: { name: 'count' } });
-    const options = { qos: 1 as const, properties: { responseTopic: rt, correlationData: Buffer.from('corr-dup') } };
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'dup-1',
+      method: 'tools/call',
+      params: { name: 'count' },
+    });
+    const options = {
+      qos: 1 as const,
+      properties: { responseTopic: rt, correlationData: Buffer.from('corr-dup') },
+    };
     await client.publishAsync(topics.request, body, options);
     await client.publishAsync(topics.request, body, options);
     await waitFor(() => responses.length >= 2, 3000, 'two answers');
@@ -71,10 +110,14 @@ describe('wire rules over a real broker', () => {
     const responses = await collect(client, rt);
     const before = await countNow(client, responses, rt);
     for (const bad of ['$SYS/hijack', 'mcp/clients/+/response', 'mcp/#', topics.request, topics.heartbeat]) {
-      await client.publishAsync(topics.request, JSON.stringify({ jsonrpc: '2.0', id: bad, method: 'tools/call', params: { name: 'count' } }), {
-        qos: 1,
-        properties: { responseTopic: bad, correlationData: Buffer.from(bad) },
-      });
+      await client.publishAsync(
+        topics.request,
+        JSON.stringify({ jsonrpc: '2.0', id: bad, method: 'tools/call', params: { name: 'count' } }),
+        {
+          qos: 1,
+          properties: { responseTopic: bad, correlationData: Buffer.from(bad) },
+        },
+      );
     }
     expect(await countNow(client, responses, rt)).toBe(before + 1);
   });

@@ -15,11 +15,19 @@ describe('loadConfig', () => {
   });
 
   it('builds the URL from MQTT_BROKER and MQTT_PORT', () => {
-    expect(brokerUrl(loadConfig(CoreConfigSchema, { MQTT_BROKER: 'mosquitto', MQTT_PORT: '1884' }))).toBe('mqtt://mosquitto:1884');
+    expect(brokerUrl(loadConfig(CoreConfigSchema, { MQTT_BROKER: 'mosquitto', MQTT_PORT: '1884' }))).toBe(
+      'mqtt://mosquitto:1884',
+    );
   });
 
   it('names every bad variable at once, and never echoes a secret', () => {
-    const env = { HEARTBEAT_INTERVAL: '0', DISCOVERY_INTERVAL: 'soon', LOG_LEVEL: 'loud', MCP_SERVICE_ID: 'system', HTTP_PORT: '70000' };
+    const env = {
+      HEARTBEAT_INTERVAL: '0',
+      DISCOVERY_INTERVAL: 'soon',
+      LOG_LEVEL: 'loud',
+      MCP_SERVICE_ID: 'system',
+      HTTP_PORT: '70000',
+    };
     const error = (() => {
       try {
         loadConfig(CoreConfigSchema, env);
@@ -37,8 +45,12 @@ describe('loadConfig', () => {
     const file = join(dir, 'password');
     writeFileSync(file, 's3cret\n');
     expect(loadConfig(CoreConfigSchema, { MQTT_PASSWORD_FILE: file }).MQTT_PASSWORD).toBe('s3cret');
-    expect(() => loadConfig(CoreConfigSchema, { MQTT_PASSWORD_FILE: file, MQTT_PASSWORD: 'x' })).toThrow(/both set/);
-    expect(() => loadConfig(CoreConfigSchema, { MQTT_PASSWORD_FILE: join(dir, 'missing') })).toThrow(/cannot read/);
+    expect(() => loadConfig(CoreConfigSchema, { MQTT_PASSWORD_FILE: file, MQTT_PASSWORD: 'x' })).toThrow(
+      /both set/,
+    );
+    expect(() => loadConfig(CoreConfigSchema, { MQTT_PASSWORD_FILE: join(dir, 'missing') })).toThrow(
+      /cannot read/,
+    );
   });
 
   it('validates a service schema that extends the core one', () => {

@@ -13,7 +13,9 @@ const schema = {
 
 describe('parseToolArguments', () => {
   it('types values by the tool schema', () => {
-    expect(parseToolArguments(['location=48.85,2.35', 'days=3', 'verbose=true', 'tags=["a"]'], schema)).toEqual({
+    expect(
+      parseToolArguments(['location=48.85,2.35', 'days=3', 'verbose=true', 'tags=["a"]'], schema),
+    ).toEqual({
       location: '48.85,2.35',
       days: 3,
       verbose: true,

@@ -13,7 +13,10 @@ describe('parseMessage', () => {
   it('answers -32600 for a payload over the limit, before parsing it', () => {
     const parsed = parseMessage(Buffer.alloc(LIMIT + 1, 0x20), LIMIT);
     expect(parsed.kind === 'error' && parsed.error.code).toBe(ErrorCode.InvalidRequest);
-    expect(parsed.kind === 'error' && parsed.error.data).toMatchObject({ max_bytes: LIMIT, received_bytes: LIMIT + 1 });
+    expect(parsed.kind === 'error' && parsed.error.data).toMatchObject({
+      max_bytes: LIMIT,
+      received_bytes: LIMIT + 1,
+    });
   });
 
   it('answers -32600 for an empty batch', () => {
@@ -22,7 +25,10 @@ describe('parseMessage', () => {
   });
 
   it('classifies each element of a batch on its own', () => {
-    const parsed = parseMessage('[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"n"},5]', LIMIT);
+    const parsed = parseMessage(
+      '[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"n"},5]',
+      LIMIT,
+    );
     expect(parsed.kind).toBe('batch');
     if (parsed.kind !== 'batch') return;
     expect(parsed.envelopes.map((e) => e.kind)).toEqual(['request', 'notification', 'invalid']);
@@ -31,7 +37,13 @@ describe('parseMessage', () => {
 
 describe('classify', () => {
   it('accepts extra members and a missing params', () => {
-    const envelope = classify({ jsonrpc: '2.0', id: 'a', method: 'ping', auth: { api_key: 'x' }, mcp_metadata: { priority: 'high' } });
+    const envelope = classify({
+      jsonrpc: '2.0',
+      id: 'a',
+      method: 'ping',
+      auth: { api_key: 'x' },
+      mcp_metadata: { priority: 'high' },
+    });
     expect(envelope.kind).toBe('request');
   });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { clientIdFromTopic, isValidServiceId, responseTopicRefusal, serviceTopics } from '../../../src/protocol/topics.js';
+import {
+  clientIdFromTopic,
+  isValidServiceId,
+  responseTopicRefusal,
+  serviceTopics,
+} from '../../../src/protocol/topics.js';
 
 describe('topics', () => {
   it('lays out a service namespace as the seed does', () => {
@@ -9,7 +14,9 @@ describe('topics', () => {
     expect(t.event('weather_alert')).toBe('mcp/weather/events/weather_alert');
   });
 
-  it.each(['weather', 'ha-bridge', 'a'])('accepts service id %s', (id) => expect(isValidServiceId(id)).toBe(true));
+  it.each(['weather', 'ha-bridge', 'a'])('accepts service id %s', (id) =>
+    expect(isValidServiceId(id)).toBe(true),
+  );
   it.each(['system', 'clients', 'Weather', '1abc', 'a/b', 'a+b', ''])('refuses service id %j', (id) =>
     expect(isValidServiceId(id)).toBe(false),
   );

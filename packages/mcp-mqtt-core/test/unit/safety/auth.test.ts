@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, RpcError } from '../../../src/protocol/errors.js';
+import { ErrorCode, type RpcError } from '../../../src/protocol/errors.js';
 import { Authenticator, grants, keyId, parseApiKeys, signRequest } from '../../../src/safety/auth.js';
 
 const KEYS = parseApiKeys('reader-key-123=weather:read,admin-key-456=*');
-const request = (auth?: unknown) => ({ jsonrpc: '2.0' as const, id: 1, method: 'tools/call', params: { name: 'x' }, auth });
+const request = (auth?: unknown) => ({
+  jsonrpc: '2.0' as const,
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'x' },
+  auth,
+});
 
 function codeOf(fn: () => unknown): number | undefined {
   try {
@@ -38,14 +44,19 @@ describe('grants', () => {
 
 describe('Authenticator', () => {
   it('runs open with every scope when no key is configured', () => {
-    const caller = new Authenticator({ serviceId: 'svc', keys: [], requireSignature: false }).authenticate(request(), 'cli');
+    const caller = new Authenticator({ serviceId: 'svc', keys: [], requireSignature: false }).authenticate(
+      request(),
+      'cli',
+    );
     expect(caller.scopes).toEqual(['*']);
   });
 
   it('refuses a missing or unknown key with -32001 and resolves a known one to its key id', () => {
     const auth = new Authenticator({ serviceId: 'svc', keys: KEYS, requireSignature: false });
     expect(codeOf(() => auth.authenticate(request(), 'x'))).toBe(ErrorCode.Unauthorized);
-    expect(codeOf(() => auth.authenticate(request({ api_key: 'nope-nope-nope' }), 'x'))).toBe(ErrorCode.Unauthorized);
+    expect(codeOf(() => auth.authenticate(request({ api_key: 'nope-nope-nope' }), 'x'))).toBe(
+      ErrorCode.Unauthorized,
+    );
     const caller = auth.authenticate(request({ api_key: 'reader-key-123' }), 'x');
     expect(caller).toMatchObject({ keyId: keyId('reader-key-123'), scopes: ['weather:read'] });
     expect(codeOf(() => Authenticator.authorize(caller, ['weather:admin']))).toBe(ErrorCode.Forbidden);
@@ -59,17 +70,31 @@ describe('Authenticator', () => {
     expect(auth.authenticate({ ...body, auth: signed }, 'x').keyId).toBe(keyId('reader-key-123'));
     expect(codeOf(() => auth.authenticate({ ...body, auth: signed }, 'x'))).toBe(ErrorCode.Unauthorized); // replay
     // the same signature spelled differently is the same replay
-    expect(codeOf(() => auth.authenticate({ ...body, auth: { ...signed, signature: signed.signature.toUpperCase() } }, 'x'))).toBe(ErrorCode.Unauthorized);
-    expect(codeOf(() => auth.authenticate({ ...body, auth: { ...signed, signature: `${signed.signature}zz` } }, 'x'))).toBe(ErrorCode.Unauthorized);
+    expect(
+      codeOf(() =>
+        auth.authenticate({ ...body, auth: { ...signed, signature: signed.signature.toUpperCase() } }, 'x'),
+      ),
+    ).toBe(ErrorCode.Unauthorized);
+    expect(
+      codeOf(() =>
+        auth.authenticate({ ...body, auth: { ...signed, signature: `${signed.signature}zz` } }, 'x'),
+      ),
+    ).toBe(ErrorCode.Unauthorized);
     // a request signed for another service is refused here
     const elsewhere = signRequest(body, 'reader-key-123', 'other-service', now);
     expect(codeOf(() => auth.authenticate({ ...body, auth: elsewhere }, 'x'))).toBe(ErrorCode.Unauthorized);
-    expect(codeOf(() => auth.authenticate({ ...body, auth: { ...elsewhere, service_id: 'svc' } }, 'x'))).toBe(ErrorCode.Unauthorized);
+    expect(codeOf(() => auth.authenticate({ ...body, auth: { ...elsewhere, service_id: 'svc' } }, 'x'))).toBe(
+      ErrorCode.Unauthorized,
+    );
     const tampered = signRequest(body, 'reader-key-123', 'svc', now);
-    expect(codeOf(() => auth.authenticate({ ...body, params: { name: 'y' }, auth: tampered }, 'x'))).toBe(ErrorCode.Unauthorized);
+    expect(codeOf(() => auth.authenticate({ ...body, params: { name: 'y' }, auth: tampered }, 'x'))).toBe(
+      ErrorCode.Unauthorized,
+    );
     const old = signRequest(body, 'reader-key-123', 'svc', now - 6 * 60_000);
     expect(codeOf(() => auth.authenticate({ ...body, auth: old }, 'x'))).toBe(ErrorCode.Unauthorized);
     now += 1;
-    expect(codeOf(() => auth.authenticate(request({ api_key: 'reader-key-123' }), 'x'))).toBe(ErrorCode.Unauthorized); // unsigned
+    expect(codeOf(() => auth.authenticate(request({ api_key: 'reader-key-123' }), 'x'))).toBe(
+      ErrorCode.Unauthorized,
+    ); // unsigned
   });
 });

@@ -6,7 +6,12 @@ describe('CircuitBreaker', () => {
   it('opens after N failures, half-opens after the reset timeout, closes on a successful trial', async () => {
     let now = 0;
     const changes: string[] = [];
-    const breaker = new CircuitBreaker('api', { failureThreshold: 2, resetTimeoutMs: 1000 }, () => now, (s) => changes.push(s));
+    const breaker = new CircuitBreaker(
+      'api',
+      { failureThreshold: 2, resetTimeoutMs: 1000 },
+      () => now,
+      (s) => changes.push(s),
+    );
     const fail = () => breaker.run(() => Promise.reject(new Error('503')));
     await expect(fail()).rejects.toThrow('503');
     expect(breaker.state).toBe('closed');
@@ -32,7 +37,10 @@ describe('CircuitBreaker', () => {
   });
 
   it('does not count errors the service marks as not failures (a 404 is an answer)', async () => {
-    const breaker = new CircuitBreaker('api', { failureThreshold: 1, isFailure: (e) => (e as Error).message !== '404' });
+    const breaker = new CircuitBreaker('api', {
+      failureThreshold: 1,
+      isFailure: (e) => (e as Error).message !== '404',
+    });
     await breaker.run(() => Promise.reject(new Error('404'))).catch(() => {});
     expect(breaker.state).toBe('closed');
   });

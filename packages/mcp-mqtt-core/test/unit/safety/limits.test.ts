@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, RpcError } from '../../../src/protocol/errors.js';
+import { ErrorCode, type RpcError } from '../../../src/protocol/errors.js';
 import { DuplicateFilter } from '../../../src/safety/duplicates.js';
 import { RateLimiter } from '../../../src/safety/rate-limit.js';
 import { ResultCache } from '../../../src/safety/result-cache.js';
@@ -36,7 +36,11 @@ describe('DuplicateFilter', () => {
   it('runs a repeated request once and hands back the same answer', async () => {
     const filter = new DuplicateFilter<string>();
     let runs = 0;
-    const key = DuplicateFilter.key({ responseTopic: 'mcp/clients/a/b/response', correlationData: Buffer.from('1'), payload: Buffer.from('{}') });
+    const key = DuplicateFilter.key({
+      responseTopic: 'mcp/clients/a/b/response',
+      correlationData: Buffer.from('1'),
+      payload: Buffer.from('{}'),
+    });
     const first = filter.run(key, async () => `answer ${++runs}`);
     const second = filter.run(key, async () => `answer ${++runs}`);
     expect(second.duplicate).toBe(true);
@@ -54,7 +58,9 @@ describe('DuplicateFilter', () => {
   it('does not take a different request that reuses Correlation Data for a duplicate', () => {
     const rt = 'mcp/clients/a/b/response';
     const corr = Buffer.from('7');
-    expect(DuplicateFilter.key({ responseTopic: rt, correlationData: corr, payload: Buffer.from('{"id":1}') })).not.toBe(
+    expect(
+      DuplicateFilter.key({ responseTopic: rt, correlationData: corr, payload: Buffer.from('{"id":1}') }),
+    ).not.toBe(
       DuplicateFilter.key({ responseTopic: rt, correlationData: corr, payload: Buffer.from('{"id":2}') }),
     );
   });

@@ -21,8 +21,25 @@ async function dispatcher() {
     rateLimiter: new RateLimiter(),
     shutdownSignal: new AbortController().signal,
   });
-  const health = () => ({ status: 'healthy' as const, uptime: 1, version: '0.1.0', dependencies: {}, memory_usage: 1, cpu_usage: 0 });
-  const d = new Dispatcher({ serviceId: 'example', name: 'Example', version: '0.1.0', description: 'd', catalog, tools, authenticator: new Authenticator({ serviceId: 'example', keys: [], requireSignature: false }), health, logger });
+  const health = () => ({
+    status: 'healthy' as const,
+    uptime: 1,
+    version: '0.1.0',
+    dependencies: {},
+    memory_usage: 1,
+    cpu_usage: 0,
+  });
+  const d = new Dispatcher({
+    serviceId: 'example',
+    name: 'Example',
+    version: '0.1.0',
+    description: 'd',
+    catalog,
+    tools,
+    authenticator: new Authenticator({ serviceId: 'example', keys: [], requireSignature: false }),
+    health,
+    logger,
+  });
   return (method: string, params?: Record<string, unknown>) =>
     d.dispatch({ jsonrpc: '2.0', id: 1, method, ...(params ? { params } : {}) }, 1, { callerHint: 'test' });
 }
@@ -41,9 +58,17 @@ describe('Dispatcher', () => {
     const call = await dispatcher();
     const { tools } = (await call('mcp.list_tools')) as { tools: Array<Record<string, unknown>> };
     const echo = tools.find((t) => t.name === 'echo')!;
-    expect(echo.inputSchema).toMatchObject({ type: 'object', required: ['message'], additionalProperties: false });
+    expect(echo.inputSchema).toMatchObject({
+      type: 'object',
+      required: ['message'],
+      additionalProperties: false,
+    });
     expect(echo.parameters).toEqual(echo.inputSchema);
-    expect(echo).toMatchObject({ category: 'example', permissions: ['example:read'], annotations: { readOnlyHint: true } });
+    expect(echo).toMatchObject({
+      category: 'example',
+      permissions: ['example:read'],
+      annotations: { readOnlyHint: true },
+    });
     expect(((await call('tools/list', { filter: 'nothing' })) as { tools: unknown[] }).tools).toEqual([]);
   });
 
@@ -58,7 +83,9 @@ describe('Dispatcher', () => {
       success: true,
       data: { message: 'hi' },
     });
-    expect(await call('tools/call', { name: 'clock', arguments: { timezone: 'Mars/Olympus' } })).toMatchObject({
+    expect(
+      await call('tools/call', { name: 'clock', arguments: { timezone: 'Mars/Olympus' } }),
+    ).toMatchObject({
       isError: true,
       structuredContent: { error: expect.stringContaining('Mars/Olympus') },
     });
@@ -66,8 +93,13 @@ describe('Dispatcher', () => {
 
   it('refuses unknown tools, unknown arguments and wrong types with -32602 naming the field', async () => {
     const call = await dispatcher();
-    expect((await errorOf(call('tools/call', { name: 'nope' }))).data).toMatchObject({ param: 'name', received: 'nope' });
-    const unknownArg = await errorOf(call('tools/call', { name: 'echo', arguments: { message: 'x', loud: true } }));
+    expect((await errorOf(call('tools/call', { name: 'nope' }))).data).toMatchObject({
+      param: 'name',
+      received: 'nope',
+    });
+    const unknownArg = await errorOf(
+      call('tools/call', { name: 'echo', arguments: { message: 'x', loud: true } }),
+    );
     expect(unknownArg.code).toBe(ErrorCode.InvalidParams);
     expect(unknownArg.data).toMatchObject({ param: 'loud', expected: 'no such argument' });
     const wrongType = await errorOf(call('mcp.call_tool', { name: 'echo', arguments: { message: 5 } }));
@@ -78,21 +110,41 @@ describe('Dispatcher', () => {
   it('serves resources under both names and answers -32003 for an unknown one', async () => {
     const call = await dispatcher();
     const { resources } = (await call('resources/list')) as { resources: Array<{ uri: string }> };
-    expect(resources[0]).toMatchObject({ uri: 'mcp://example/data/about', resource_type: 'data', resource_id: 'about', mimeType: 'application/json' });
-    const read = (await call('resources/read', { uri: 'mcp://example/data/about' })) as { contents: Array<{ text: string }> };
+    expect(resources[0]).toMatchObject({
+      uri: 'mcp://example/data/about',
+      resource_type: 'data',
+      resource_id: 'about',
+      mimeType: 'application/json',
+    });
+    const read = (await call('resources/read', { uri: 'mcp://example/data/about' })) as {
+      contents: Array<{ text: string }>;
+    };
     expect(JSON.parse(read.contents[0]!.text)).toMatchObject({ tools: ['echo', 'clock'] });
-    expect(await call('mcp.get_resource', { resource_id: 'about' })).toMatchObject({ resource_id: 'about', config: { tools: ['echo', 'clock'] } });
-    expect((await errorOf(call('mcp.get_resource', { resource_id: 'nope' }))).code).toBe(ErrorCode.ResourceNotFound);
+    expect(await call('mcp.get_resource', { resource_id: 'about' })).toMatchObject({
+      resource_id: 'about',
+      config: { tools: ['echo', 'clock'] },
+    });
+    expect((await errorOf(call('mcp.get_resource', { resource_id: 'nope' }))).code).toBe(
+      ErrorCode.ResourceNotFound,
+    );
     expect((await errorOf(call('resources/read', { uri: 'mcp://x' }))).code).toBe(ErrorCode.ResourceNotFound);
   });
 
   it('negotiates the protocol version and answers -32601 for unknown methods', async () => {
     const call = await dispatcher();
-    expect(await call('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } })).toMatchObject({
+    expect(
+      await call('initialize', {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 't', version: '1' },
+      }),
+    ).toMatchObject({
       protocolVersion: '2025-06-18',
       serverInfo: { name: 'example' },
     });
-    expect(await call('initialize', { protocolVersion: '1999-01-01' })).toMatchObject({ protocolVersion: '2025-11-25' });
+    expect(await call('initialize', { protocolVersion: '1999-01-01' })).toMatchObject({
+      protocolVersion: '2025-11-25',
+    });
     expect((await errorOf(call('nope/nope'))).code).toBe(ErrorCode.MethodNotFound);
     expect((await errorOf(call('toString'))).code).toBe(ErrorCode.MethodNotFound);
     expect(await call('ping')).toEqual({});
