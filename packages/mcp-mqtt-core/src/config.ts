@@ -47,7 +47,7 @@ export const CoreConfigSchema = z.object({
   MQTT_LOG_LEVEL: z
     .string()
     .transform((level) => level.toLowerCase())
-    .pipe(z.enum(LOG_LEVELS))
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
   MCP_API_KEYS: z.string().optional(),
   /** Require an HMAC signature on every authenticated request. */
@@ -76,26 +76,30 @@ export class ConfigError extends Error {
 }
 
 /**
- * Every variable of the schema may also come from a file named by `<NAME>_FILE` (Docker and
- * compose secrets). Setting both is refused: silently preferring one hides mistakes.
+ * A variable from the environment, or from the file named by `<NAME>_FILE` (Docker and compose
+ * secrets; one trailing newline dropped). Setting both is refused: silently preferring one hides
+ * mistakes. Empty means unset.
  */
+export function readVariable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const direct = env[name];
+  const file = env[`${name}_FILE`];
+  if (file === undefined || file === '') return direct === '' ? undefined : direct;
+  if (direct !== undefined && direct !== '')
+    throw new Error(`${name} and ${name}_FILE are both set: keep one`);
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new Error(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
 function resolveFileVariables(keys: readonly string[], env: NodeJS.ProcessEnv, problems: string[]) {
   const resolved: Record<string, string | undefined> = {};
   for (const key of keys) {
-    const direct = env[key];
-    const file = env[`${key}_FILE`];
-    if (file !== undefined && file !== '') {
-      if (direct !== undefined && direct !== '') {
-        problems.push(`${key} and ${key}_FILE are both set: keep one`);
-        continue;
-      }
-      try {
-        resolved[key] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-      } catch (err) {
-        problems.push(`${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-    } else if (direct !== undefined && direct !== '') {
-      resolved[key] = direct;
+    try {
+      resolved[key] = readVariable(key, env);
+    } catch (err) {
+      problems.push((err as Error).message);
     }
   }
   return resolved;

@@ -1,4 +1,11 @@
-export { brokerUrl, ConfigError, type CoreConfig, CoreConfigSchema, loadConfig } from './config.js';
+export {
+  brokerUrl,
+  ConfigError,
+  type CoreConfig,
+  CoreConfigSchema,
+  loadConfig,
+  readVariable,
+} from './config.js';
 export { createLogger, silentLogger } from './observability/logger.js';
 export { ErrorCode, errorMessages, RpcError, ToolError } from './protocol/errors.js';
 export * from './protocol/jsonrpc.js';

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { McpMqttClient } from '../client/client.js';
 import { RemoteError } from '../client/errors.js';
+import { readVariable } from '../config.js';
 import { parseToolArguments } from './arguments.js';
 
 const USAGE = `mcp-mqtt — talk to MCP services over MQTT
@@ -22,12 +22,6 @@ Options:
   -h, --help
 
 API key: MCP_API_KEY or MCP_API_KEY_FILE (sent as auth.api_key).`;
-
-function secret(name: string): string | undefined {
-  const file = process.env[`${name}_FILE`];
-  if (file) return readFileSync(file, 'utf8').trim();
-  return process.env[name] || undefined;
-}
 
 function brokerFromEnv(): string {
   if (process.env.MQTT_URL) return process.env.MQTT_URL;
@@ -56,8 +50,8 @@ async function main(argv: string[]): Promise<number> {
   const client = await McpMqttClient.connect({
     url: values.url ?? brokerFromEnv(),
     username: values.username ?? process.env.MQTT_USERNAME,
-    password: secret('MQTT_PASSWORD'),
-    apiKey: secret('MCP_API_KEY'),
+    password: readVariable('MQTT_PASSWORD'),
+    apiKey: readVariable('MCP_API_KEY'),
     sign: values.sign || process.env.MCP_SIGN === 'true',
     timeoutMs,
   });

@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger, type StreamEntry } from 'pino';
-import pretty from 'pino-pretty';
+
+// pino-pretty is loaded only on a terminal: a container never pays for it at start.
+const requirePretty = () => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
 
 /** Secrets never reach a log line, on stdout or on MQTT. */
 export const REDACT_PATHS = [
@@ -78,7 +81,9 @@ export function createLogger(options: LoggerOptions): Logger {
   const streams: StreamEntry[] = [
     {
       level: options.level as pino.Level,
-      stream: usePretty ? pretty({ colorize: true, sync: true }) : pino.destination({ dest: 1, sync: false }),
+      stream: usePretty
+        ? requirePretty()({ colorize: true, sync: true })
+        : pino.destination({ dest: 1, sync: false }),
     },
   ];
   if (options.mirror && options.mirrorLevel !== 'silent') {

@@ -216,6 +216,9 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       ...(config.MQTT_PASSWORD ? { password: config.MQTT_PASSWORD } : {}),
       clean: true,
       resubscribe: false,
+      // A refused login is retried with backoff: the broker may learn this user on its next
+      // reload (a service added to a running stack), and a service must not give up for good.
+      reconnectOnConnackError: true,
       properties: { receiveMaximum: config.MAX_IN_FLIGHT, sessionExpiryInterval: 0 },
       will: {
         topic: topics.discovery,
