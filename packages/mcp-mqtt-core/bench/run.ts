@@ -27,7 +27,12 @@ import {
   markdownTable,
   type SystemResult,
 } from './lib/report.js';
-import { startBareResponder, startCoreService, startSdkHttpServer } from './lib/servers.js';
+import {
+  SERVICE_NODE_ARGS,
+  startBareResponder,
+  startCoreService,
+  startSdkHttpServer,
+} from './lib/servers.js';
 import {
   measureLatencyInterleaved,
   measureThroughputAlternating,
@@ -193,7 +198,7 @@ async function main() {
     `machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, mqtt.js ${versionOf('mqtt')}, @modelcontextprotocol/sdk ${versionOf('@modelcontextprotocol/sdk')}`,
     `broker: ${broker.description}`,
     `setup: requester, responder/service and broker are separate processes sharing these ${cpu.length} cores (the measured setup); 127.0.0.1 only`,
-    `core service: node dist/example/main.js, default config, LOG_LEVEL=${settings.serviceLogLevel} (info: one audit line per tools/call), stdout → bench/results/service.log as a container's log`,
+    `core service: node ${process.env.BENCH_SERVICE_NODE_ARGS ?? SERVICE_NODE_ARGS} dist/example/main.js (the images' flags), default config, LOG_LEVEL=${settings.serviceLogLevel} (info: one audit line per tools/call), stdout → bench/results/service.log as a container's log`,
     `method: warm-up of ${settings.warmup} calls + ${settings.warmupMs / 1000} s at 16 in flight; ${settings.calls} sequential calls (p50/p99); ${settings.inFlight.join(' / ')} calls in flight for ${settings.durationMs / 1000} s each (req/s); the MQTT rows interleaved (8 rounds of calls, 3 slices per level)`,
     `CPU µs/call @64: user+sys time (all threads) of the server process (bare responder, core service, SDK server) and of this bench process (the requester or client), per completed call; the broker's is not counted`,
   ];

@@ -43,12 +43,15 @@ export const CoreConfigSchema = z.object({
     .transform((level) => level.toLowerCase())
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
-  /** Level of the log mirror on `mcp/{id}/logs` (stdout keeps LOG_LEVEL). */
+  /**
+   * Level of the log mirror on `mcp/{id}/logs` (stdout keeps LOG_LEVEL). Warnings and errors by
+   * default: the mirror is for monitors, the audit trail of every call stays on stdout.
+   */
   MQTT_LOG_LEVEL: z
     .string()
     .transform((level) => level.toLowerCase())
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
-    .default('info'),
+    .default('warn'),
   MCP_API_KEYS: z.string().optional(),
   /** Require an HMAC signature on every authenticated request. */
   MCP_REQUIRE_SIGNATURE: z.stringbool().default(false),

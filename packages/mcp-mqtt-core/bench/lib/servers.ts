@@ -4,6 +4,8 @@ import { connectLean } from './mqtt-requester.js';
 import { spawnChild, spawnTs, waitForLine } from './processes.js';
 
 const BENCH_DIR = join(import.meta.dirname, '..');
+/** Node flags the service images run with (the CMD of each service Dockerfile). */
+export const SERVICE_NODE_ARGS = '--max-semi-space-size=4';
 const PACKAGE_ROOT = join(BENCH_DIR, '..');
 
 /** bench/bare-responder.ts, echoing `topic`; resolves once it has subscribed. */
@@ -47,7 +49,9 @@ export async function startCoreService(
   });
   await watcher.subscribeAsync(discoveryTopic, { qos: 1 });
   spawnedAt = performance.now();
-  const service = spawnChild(process.execPath, [join(PACKAGE_ROOT, 'dist/example/main.js')], {
+  // The same V8 flags as the service images (see services/weather/Dockerfile), unless overridden.
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? SERVICE_NODE_ARGS).split(' ').filter(Boolean);
+  const service = spawnChild(process.execPath, [...nodeArgs, join(PACKAGE_ROOT, 'dist/example/main.js')], {
     env: { MQTT_URL: options.url, MCP_SERVICE_ID: options.serviceId, LOG_LEVEL: options.logLevel },
     logFile: options.logFile,
   });

@@ -76,32 +76,53 @@ export interface LoggerOptions {
   pretty?: boolean;
 }
 
-export function createLogger(options: LoggerOptions): Logger {
+/** How often buffered log lines reach stdout at the latest. */
+const FLUSH_INTERVAL_MS = 200;
+
+export interface ServiceLoggers {
+  logger: Logger;
+  /**
+   * The audit trail (one line per tool call): same streams, no redaction pass — its fields are
+   * fixed and never hold a secret, and redaction is the larger part of a line's cost.
+   */
+  audit: Logger;
+}
+
+export function createLoggers(options: LoggerOptions): ServiceLoggers {
   const usePretty = options.pretty ?? process.stdout.isTTY === true;
-  const streams: StreamEntry[] = [
-    {
-      level: options.level as pino.Level,
-      stream: usePretty
-        ? requirePretty()({ colorize: true, sync: true })
-        : pino.destination({ dest: 1, sync: false }),
-    },
-  ];
+  let stdout: pino.DestinationStream;
+  if (usePretty) {
+    stdout = requirePretty()({ colorize: true, sync: true });
+  } else {
+    // Buffered: one write(2) per ~4 KiB of lines instead of one per line, flushed on a timer and
+    // at exit so that nothing waits long or is lost.
+    const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    setInterval(() => destination.flush(), FLUSH_INTERVAL_MS).unref();
+    process.once('exit', () => destination.flushSync());
+    stdout = destination;
+  }
+  const streams: StreamEntry[] = [{ level: options.level as pino.Level, stream: stdout }];
   if (options.mirror && options.mirrorLevel !== 'silent') {
     streams.push({ level: options.mirrorLevel as pino.Level, stream: options.mirror });
   }
   const lowest = [options.level, options.mirrorLevel]
     .filter((level) => level !== 'silent')
     .sort((a, b) => pino.levels.values[a]! - pino.levels.values[b]!)[0];
-  return pino(
-    {
-      name: options.name,
-      level: lowest ?? 'silent',
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      base: { service: options.name },
-      timestamp: pino.stdTimeFunctions.isoTime,
-    },
-    pino.multistream(streams),
-  );
+  const shared = pino.multistream(streams);
+  const common = {
+    name: options.name,
+    level: lowest ?? 'silent',
+    base: { service: options.name },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return {
+    logger: pino({ ...common, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, shared),
+    audit: pino(common, shared),
+  };
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return createLoggers(options).logger;
 }
 
 /** A logger that writes nothing (tests, library use). */

@@ -3,47 +3,61 @@ import { LRUCache } from 'lru-cache';
 
 /** How long a request is remembered: a repeat inside this window is answered from memory. */
 export const DUPLICATE_WINDOW_MS = 30_000;
+/** Payloads up to this size are kept as they are for the comparison; larger ones as a hash. */
+const KEEP_PAYLOAD_BYTES = 4096;
+
+interface Entry<Answer> {
+  /** The request's bytes (or their SHA-256 when large), to tell a true repeat from a reuse. */
+  fingerprint: Buffer;
+  answer: Promise<Answer>;
+}
 
 /**
  * Remembers recent requests and their answers. MQTT QoS 1 may deliver twice, and clients retry:
  * a repeated request is not executed again. While the first run is in flight the repeat waits
  * for it; afterwards it gets the same answer.
+ *
+ * Key: MQTT 5 Response Topic + Correlation Data; 3.1.1 peers: the JSON-RPC id. A repeat must also
+ * carry the same bytes, so a client reusing Correlation Data for a different request is not
+ * answered the old result. Comparing bytes on a key match costs nothing on the common path,
+ * where hashing every payload would.
  */
 export class DuplicateFilter<Answer> {
-  private readonly entries: LRUCache<string, Promise<Answer>>;
+  private readonly entries: LRUCache<string, Entry<Answer>>;
 
   constructor(max = 10_000) {
     this.entries = new LRUCache({ max, ttl: DUPLICATE_WINDOW_MS });
   }
 
-  /**
-   * MQTT 5: Response Topic + Correlation Data; 3.1.1 peers: id. Both with the payload's hash, so
-   * that a client reusing Correlation Data for a different request is not answered the old one.
-   */
   static key(parts: {
     responseTopic?: string | undefined;
     correlationData?: Buffer | undefined;
     id?: unknown;
-    payload: Buffer;
   }): string | undefined {
-    const hash = () => createHash('sha256').update(parts.payload).digest('base64');
     if (parts.responseTopic && parts.correlationData && parts.correlationData.length > 0) {
-      return `rt:${parts.responseTopic}\u0000${parts.correlationData.toString('base64')}\u0000${hash()}`;
+      return `rt:${parts.responseTopic}\u0000${parts.correlationData.toString('base64')}`;
     }
     if (parts.id === undefined || parts.id === null) return undefined;
-    return `id:${JSON.stringify(parts.id)}\u0000${hash()}`;
+    return `id:${JSON.stringify(parts.id)}`;
   }
 
-  /** Runs `execute` once per key inside the window; `duplicate` tells the caller it was a repeat. */
+  private static fingerprint(payload: Buffer): Buffer {
+    return payload.length <= KEEP_PAYLOAD_BYTES ? payload : createHash('sha256').update(payload).digest();
+  }
+
+  /** Runs `execute` once per (key, payload) inside the window; `duplicate` tells it was a repeat. */
   run(
     key: string | undefined,
+    payload: Buffer,
     execute: () => Promise<Answer>,
   ): { answer: Promise<Answer>; duplicate: boolean } {
     if (key === undefined) return { answer: execute(), duplicate: false };
+    const fingerprint = DuplicateFilter.fingerprint(payload);
     const existing = this.entries.get(key);
-    if (existing) return { answer: existing, duplicate: true };
+    if (existing?.fingerprint.equals(fingerprint)) return { answer: existing.answer, duplicate: true };
     const answer = execute();
-    this.entries.set(key, answer);
+    // A copy: MQTT.js may reuse the buffer of a received packet.
+    this.entries.set(key, { fingerprint: Buffer.from(fingerprint), answer });
     return { answer, duplicate: false };
   }
 }

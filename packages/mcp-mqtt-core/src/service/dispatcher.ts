@@ -54,6 +54,8 @@ export class Dispatcher {
       authenticator: Authenticator;
       health: () => HealthReport;
       logger: Logger;
+      /** Where the audit trail goes (defaults to `logger`). */
+      audit?: Logger;
     },
   ) {
     const listTools: Handler = (params) => this.listTools(params);
@@ -134,7 +136,7 @@ export class Dispatcher {
 
   /** The audit trail: who called which tool, and how it ended. Never the key itself. */
   private audit(caller: Caller, tool: string, id: RequestId | null, outcome: string, started: number) {
-    this.deps.logger.info(
+    (this.deps.audit ?? this.deps.logger).info(
       {
         audit: true,
         caller: caller.id,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -7,7 +8,7 @@ import { z } from 'zod';
 import { brokerUrl, ConfigError, type CoreConfig, loadConfig } from '../config.js';
 import { connect, subscribe } from '../mqtt/connection.js';
 import { startHttpServer } from '../observability/http.js';
-import { createLogger, LogMirror } from '../observability/logger.js';
+import { createLoggers, LogMirror } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { ErrorCode, RpcError } from '../protocol/errors.js';
 import { type Envelope, failure, parseMessage, success } from '../protocol/jsonrpc.js';
@@ -69,6 +70,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   private reannounceTimer: NodeJS.Timeout | undefined;
   private connectionState: 'connecting' | 'connected' | 'disconnected' = 'connecting';
   private subscribed = false;
+  private corked = false;
 
   private constructor(
     readonly definition: ServiceDefinition<Config>,
@@ -102,9 +104,15 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     ) as Config;
     const serviceId = config.MCP_SERVICE_ID ?? definition.id;
     const mirror = new LogMirror();
-    const logger =
-      options.logger ??
-      createLogger({ level: config.LOG_LEVEL, mirrorLevel: config.MQTT_LOG_LEVEL, mirror, name: serviceId });
+    const loggers = options.logger
+      ? { logger: options.logger, audit: options.logger }
+      : createLoggers({
+          level: config.LOG_LEVEL,
+          mirrorLevel: config.MQTT_LOG_LEVEL,
+          mirror,
+          name: serviceId,
+        });
+    const { logger } = loggers;
     const metrics = createMetrics(serviceId);
     const dependencies = new DependencyRegistry(logger, metrics);
     let keys: ReturnType<typeof parseApiKeys>;
@@ -168,6 +176,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       authenticator,
       health: () => healthOf(),
       logger,
+      audit: loggers.audit,
     });
     runtime = new ServiceRuntime(
       definition,
@@ -324,8 +333,24 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     await this.client.publishAsync(this.topics.event(event), JSON.stringify(body), { qos: 1 });
   }
 
+  /**
+   * Holds the socket's writes until the end of this turn of the event loop, so the PUBACK of a
+   * request and an answer computed in the same turn leave in one TCP segment, not two.
+   */
+  private corkUntilNextTurn() {
+    const stream = this.client?.stream as Partial<Socket> | undefined;
+    if (this.corked || typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return;
+    stream.cork();
+    this.corked = true;
+    setImmediate(() => {
+      this.corked = false;
+      stream.uncork!();
+    });
+  }
+
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket) {
     if (topic === this.topics.request) {
+      this.corkUntilNextTurn();
       this.onRequest(payload, packet).catch((err: unknown) =>
         this.logger.error({ err }, 'request handling failed'),
       );
@@ -373,10 +398,8 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     if (parsed.kind === 'single' && parsed.envelope.kind === 'request') id = parsed.envelope.id;
     else if (parsed.kind === 'batch') id = 'batch';
     const key =
-      parsed.kind === 'error'
-        ? undefined
-        : DuplicateFilter.key({ responseTopic, correlationData, id, payload });
-    const { answer, duplicate } = this.duplicates.run(key, () => this.answer(parsed, callerHint));
+      parsed.kind === 'error' ? undefined : DuplicateFilter.key({ responseTopic, correlationData, id });
+    const { answer, duplicate } = this.duplicates.run(key, payload, () => this.answer(parsed, callerHint));
     if (duplicate) this.metrics.rejected.inc({ reason: 'duplicate' });
     const body = await answer;
     if (body === undefined || this.connectionState !== 'connected') return;

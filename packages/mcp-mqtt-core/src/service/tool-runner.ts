@@ -24,6 +24,9 @@ export interface ToolOutcome {
  * circuit breaker → result. Each step that refuses throws the RpcError of the wire rules.
  */
 export class ToolRunner {
+  /** One child logger per tool, built once: pino serialises a child's bindings eagerly. */
+  private readonly toolLoggers = new Map<string, Logger>();
+
   constructor(
     private readonly catalog: Catalog,
     private readonly deps: {
@@ -101,6 +104,15 @@ export class ToolRunner {
     }
   }
 
+  private toolLogger(name: string): Logger {
+    let logger = this.toolLoggers.get(name);
+    if (!logger) {
+      logger = this.deps.logger.child({ tool: name });
+      this.toolLoggers.set(name, logger);
+    }
+    return logger;
+  }
+
   private async execute(
     tool: CatalogTool,
     args: unknown,
@@ -130,7 +142,7 @@ export class ToolRunner {
       const run = Promise.resolve().then(() =>
         definition.handler(args, {
           signal: controller.signal,
-          logger: this.deps.logger.child({ tool: definition.name }),
+          logger: this.toolLogger(definition.name),
           caller,
           requestId,
         }),

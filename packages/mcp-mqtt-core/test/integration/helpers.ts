@@ -14,22 +14,37 @@ import {
 
 const EXAMPLE_MAIN = fileURLToPath(new URL('../../src/example/main.ts', import.meta.url));
 
+/** Every example process a test started: killed when the test worker exits, whatever happened. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 /** Runs the example service as its own process (tsx, from src), as a deployment would. */
 export function spawnExample(env: Record<string, string>): ChildProcess & { ready: Promise<void> } {
   const child = spawn(process.execPath, ['--conditions=@neurhomia/source', '--import', 'tsx', EXAMPLE_MAIN], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`example not announced within 20 s: ${output}`)), 20_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('connected and announced')) resolve();
+      if (output.includes('connected and announced')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
     child.stderr!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once('exit', (code) => reject(new Error(`example exited with ${code}: ${output}`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`example exited with ${code}: ${output}`));
+    });
   });
   return Object.assign(child, { ready });
 }
