@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
-import { LRUCache } from 'lru-cache';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -10,35 +8,23 @@ import { connect, subscribe } from '../mqtt/connection.js';
 import { startHttpServer } from '../observability/http.js';
 import { createLoggers, LogMirror } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
-import { ErrorCode, RpcError } from '../protocol/errors.js';
-import { type Envelope, failure, parseMessage, success } from '../protocol/jsonrpc.js';
 import { DiscoveryDocumentSchema } from '../protocol/mcp.js';
-import {
-  clientIdFromTopic,
-  EVENT_NAME_PATTERN,
-  responseTopicRefusal,
-  type ServiceTopics,
-  serviceTopics,
-  systemTopics,
-} from '../protocol/topics.js';
+import { EVENT_NAME_PATTERN, type ServiceTopics, serviceTopics, systemTopics } from '../protocol/topics.js';
 import { Authenticator, parseApiKeys } from '../safety/auth.js';
-import { DuplicateFilter } from '../safety/duplicates.js';
 import { RateLimiter } from '../safety/rate-limit.js';
 import { ResultCache } from '../safety/result-cache.js';
 import { Catalog } from './catalog.js';
 import type { EventPublisher, ServiceDefinition, ServiceParts, Task } from './define.js';
 import { Dispatcher } from './dispatcher.js';
 import { DependencyRegistry, type HealthReport } from './health.js';
-import { InFlightLimiter } from './in-flight.js';
 import { discoveryDocument, heartbeat, type PresenceInfo } from './presence.js';
+import { RequestHandler } from './request-handler.js';
 import { ToolRunner } from './tool-runner.js';
 
 /** Longest a graceful stop waits for requests in flight. */
 const DRAIN_TIMEOUT_MS = 10_000;
 /** `mcp/system/discovery` makes every service re-announce, at most this often. */
 const REANNOUNCE_MIN_INTERVAL_MS = 1_000;
-/** A client counts in `active_connections` for this long after its last request. */
-const ACTIVE_CALLER_WINDOW_MS = 5 * 60_000;
 
 export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
@@ -57,10 +43,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   readonly metrics: Metrics;
   private client: MqttClient | undefined;
   private readonly startedAt = Date.now();
-  private lastActivity: number | undefined;
-  private readonly activeCallers = new LRUCache<string, true>({ max: 10_000, ttl: ACTIVE_CALLER_WINDOW_MS });
-  private readonly inFlight: InFlightLimiter;
-  private readonly duplicates = new DuplicateFilter<string | undefined>();
+  private readonly requests: RequestHandler;
   private readonly shutdown = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   private http: Server | undefined;
@@ -70,14 +53,13 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   private reannounceTimer: NodeJS.Timeout | undefined;
   private connectionState: 'connecting' | 'connected' | 'disconnected' = 'connecting';
   private subscribed = false;
-  private corked = false;
 
   private constructor(
     readonly definition: ServiceDefinition<Config>,
     readonly config: Config,
     private readonly parts: Required<ServiceParts>,
     private readonly presence: PresenceInfo,
-    private readonly dispatcher: Dispatcher,
+    readonly dispatcher: Dispatcher,
     private readonly dependencies: DependencyRegistry,
     private readonly mirror: LogMirror,
     private readonly authenticator: Authenticator,
@@ -88,7 +70,16 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     this.topics = serviceTopics(this.serviceId);
     this.logger = logger;
     this.metrics = metrics;
-    this.inFlight = new InFlightLimiter(config.MAX_IN_FLIGHT);
+    this.requests = new RequestHandler({
+      topics: this.topics,
+      dispatcher,
+      metrics,
+      logger,
+      maxInFlight: config.MAX_IN_FLIGHT,
+      maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+      client: () => this.client,
+      connected: () => this.connectionState === 'connected',
+    });
   }
 
   /** Validates config (throws ConfigError naming every bad variable) and runs the service's setup. */
@@ -323,7 +314,12 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
 
   private publishHeartbeat() {
     if (!this.client || this.connectionState !== 'connected' || this.stopping) return;
-    const body = heartbeat(this.serviceId, this.startedAt, this.activeCallers.size, this.lastActivity);
+    const body = heartbeat(
+      this.serviceId,
+      this.startedAt,
+      this.requests.activeCallerCount,
+      this.requests.lastActivityAt,
+    );
     this.client.publish(this.topics.heartbeat, JSON.stringify(body), { qos: 0 });
   }
 
@@ -333,27 +329,11 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     await this.client.publishAsync(this.topics.event(event), JSON.stringify(body), { qos: 1 });
   }
 
-  /**
-   * Holds the socket's writes until the end of this turn of the event loop, so the PUBACK of a
-   * request and an answer computed in the same turn leave in one TCP segment, not two.
-   */
-  private corkUntilNextTurn() {
-    const stream = this.client?.stream as Partial<Socket> | undefined;
-    if (this.corked || typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return;
-    stream.cork();
-    this.corked = true;
-    setImmediate(() => {
-      this.corked = false;
-      stream.uncork!();
-    });
-  }
-
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket) {
     if (topic === this.topics.request) {
-      this.corkUntilNextTurn();
-      this.onRequest(payload, packet).catch((err: unknown) =>
-        this.logger.error({ err }, 'request handling failed'),
-      );
+      this.requests
+        .handle(payload, packet)
+        .catch((err: unknown) => this.logger.error({ err }, 'request handling failed'));
     } else if (topic === this.topics.discovery) {
       this.onPeerDiscovery(payload);
     } else if (topic === systemTopics.discovery) {
@@ -373,99 +353,6 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     if (status === 'offline') this.scheduleAnnounce(true);
   }
 
-  private async onRequest(payload: Buffer, packet: IPublishPacket) {
-    const client = this.client!;
-    const responseTopic = packet.properties?.responseTopic;
-    const correlationData = packet.properties?.correlationData;
-    if (responseTopic !== undefined) {
-      const refusal = responseTopicRefusal(responseTopic);
-      if (refusal) {
-        this.metrics.rejected.inc({ reason: 'response_topic' });
-        this.logger.warn(
-          { response_topic: responseTopic.slice(0, 200), reason: refusal },
-          'request refused: unsafe response topic',
-        );
-        return;
-      }
-    }
-    this.lastActivity = Date.now();
-    const target = responseTopic ?? this.topics.response;
-    const callerHint = (responseTopic && clientIdFromTopic(responseTopic)) ?? 'anonymous';
-    this.activeCallers.set(callerHint, true);
-    const parsed = parseMessage(payload, this.config.MAX_PAYLOAD_BYTES);
-
-    let id: unknown;
-    if (parsed.kind === 'single' && parsed.envelope.kind === 'request') id = parsed.envelope.id;
-    else if (parsed.kind === 'batch') id = 'batch';
-    const key =
-      parsed.kind === 'error' ? undefined : DuplicateFilter.key({ responseTopic, correlationData, id });
-    const { answer, duplicate } = this.duplicates.run(key, payload, () => this.answer(parsed, callerHint));
-    if (duplicate) this.metrics.rejected.inc({ reason: 'duplicate' });
-    const body = await answer;
-    if (body === undefined || this.connectionState !== 'connected') return;
-    client.publish(target, body, { qos: 1, ...(correlationData ? { properties: { correlationData } } : {}) });
-  }
-
-  /** The serialized answer to a message, or undefined when nothing is owed (notifications). */
-  private async answer(
-    parsed: ReturnType<typeof parseMessage>,
-    callerHint: string,
-  ): Promise<string | undefined> {
-    if (parsed.kind === 'error') {
-      const reason =
-        parsed.error.code === ErrorCode.ParseError
-          ? 'parse'
-          : parsed.error.data?.max_bytes
-            ? 'oversized'
-            : 'invalid';
-      this.metrics.rejected.inc({ reason });
-      return JSON.stringify(failure(null, parsed.error));
-    }
-    if (parsed.kind === 'single') {
-      const response = await this.answerOne(parsed.envelope, callerHint);
-      return response === undefined ? undefined : JSON.stringify(response);
-    }
-    const responses = await Promise.all(
-      parsed.envelopes.map((envelope) => this.answerOne(envelope, callerHint)),
-    );
-    const owed = responses.filter((r) => r !== undefined);
-    return owed.length === 0 ? undefined : JSON.stringify(owed);
-  }
-
-  private async answerOne(envelope: Envelope, callerHint: string) {
-    if (envelope.kind === 'invalid') {
-      this.metrics.rejected.inc({ reason: 'invalid' });
-      this.metrics.requests.inc({ method: 'invalid', code: envelope.error.code });
-      return failure(envelope.id, envelope.error);
-    }
-    if (envelope.kind === 'notification') {
-      this.logger.debug({ method: envelope.request.method }, 'notification received');
-      return undefined;
-    }
-    const { request, id } = envelope;
-    // A label per known method only: junk method names must not grow the metrics without bound.
-    const method = this.dispatcher.knows(request.method) ? request.method : 'other';
-    const stopTimer = this.metrics.duration.startTimer({ method });
-    this.metrics.inFlight.inc();
-    try {
-      const result = await this.inFlight.run(() => this.dispatcher.dispatch(request, id, { callerHint }));
-      this.metrics.requests.inc({ method, code: 0 });
-      return success(id, result);
-    } catch (err) {
-      const error =
-        err instanceof RpcError
-          ? err
-          : new RpcError(ErrorCode.InternalError, 'Internal error', { request_id: id ?? null });
-      if (!(err instanceof RpcError))
-        this.logger.error({ err, method }, 'unexpected error while handling a request');
-      this.metrics.requests.inc({ method, code: error.code });
-      return failure(id, error);
-    } finally {
-      this.metrics.inFlight.dec();
-      stopTimer();
-    }
-  }
-
   /** Stop accepting, finish in-flight work, stop tasks, publish offline, disconnect. */
   async stop(): Promise<void> {
     if (this.stopping) return;
@@ -476,7 +363,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     if (client?.connected && this.subscribed) {
       await client.unsubscribeAsync(this.topics.sharedRequest).catch(() => {});
     }
-    await this.inFlight.idle(DRAIN_TIMEOUT_MS);
+    await this.requests.inFlight.idle(DRAIN_TIMEOUT_MS);
     this.shutdown.abort();
     for (const task of [...this.parts.tasks].reverse()) {
       try {
