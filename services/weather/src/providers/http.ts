@@ -1,5 +1,6 @@
 import { ToolError } from '@neurhomia/mcp-mqtt-core';
 import { request } from 'undici';
+import type { z } from 'zod';
 import type { Guard } from './provider.js';
 
 /** Weather answers are a few KiB; anything far larger is not what we asked for. */
@@ -48,6 +49,21 @@ export class UpstreamError extends ToolError {
 }
 
 /** The circuit breaker's `isFailure`: upstream trouble counts, refusals and our own bugs do not. */
+/** Validates a provider's JSON answer; an unexpected shape is an upstream failure, named. */
+export function parseAnswer<T>(provider: string, schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new UpstreamError(
+      `${provider} sent an unexpected ${what} answer (${parsed.error.issues[0]?.message})`,
+      {
+        provider,
+        kind: 'invalid-response',
+      },
+    );
+  }
+  return parsed.data;
+}
+
 export function isUpstreamFailure(error: unknown): boolean {
   return error instanceof UpstreamError && error.countsAsFailure;
 }

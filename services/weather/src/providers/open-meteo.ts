@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createJsonClient, type JsonClient, UpstreamError, withQuery } from './http.js';
+import { createJsonClient, type JsonClient, parseAnswer, withQuery } from './http.js';
 import { GeocodingCache, placeNotFound, resolvePlace, stripFlag } from './location.js';
 import {
   type CallOptions,
@@ -87,20 +87,6 @@ const GeocodingResponse = z.object({
     .optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new UpstreamError(
-      `${DISPLAY_NAME} sent an unexpected ${what} answer (${parsed.error.issues[0]?.message})`,
-      {
-        provider: DISPLAY_NAME,
-        kind: 'invalid-response',
-      },
-    );
-  }
-  return parsed.data;
-}
-
 /** Open-Meteo times are local wall-clock times; `utc_offset_seconds` turns them into instants. */
 export function localTimeToIso(time: string, utcOffsetSeconds: number): string {
   const local = Date.parse(`${time.length === 16 ? `${time}:00` : time}Z`);
@@ -148,7 +134,12 @@ export class OpenMeteoProvider implements WeatherProvider {
       timezone: 'auto',
       ...openMeteoUnitParams(units),
     });
-    const body = parse(CurrentResponse, await this.http(url, options.signal), 'current weather');
+    const body = parseAnswer(
+      DISPLAY_NAME,
+      CurrentResponse,
+      await this.http(url, options.signal),
+      'current weather',
+    );
     const now = body.current;
     return {
       location: stripFlag(place),
@@ -179,7 +170,12 @@ export class OpenMeteoProvider implements WeatherProvider {
       timezone: 'auto',
       ...openMeteoUnitParams(units),
     });
-    const { daily } = parse(DailyResponse, await this.http(url, options.signal), 'forecast');
+    const { daily } = parseAnswer(
+      DISPLAY_NAME,
+      DailyResponse,
+      await this.http(url, options.signal),
+      'forecast',
+    );
     const at = (values: readonly (number | null)[] | undefined, i: number) => values?.[i] ?? 0;
     return {
       location: stripFlag(place),
@@ -215,7 +211,7 @@ export class OpenMeteoProvider implements WeatherProvider {
       language: this.options.language ?? 'en',
       format: 'json',
     });
-    const body = parse(GeocodingResponse, await this.http(url, signal), 'geocoding');
+    const body = parseAnswer(DISPLAY_NAME, GeocodingResponse, await this.http(url, signal), 'geocoding');
     const first = body.results?.[0];
     if (!first) throw placeNotFound(name, DISPLAY_NAME);
     return {

@@ -1,6 +1,6 @@
 import { ToolError } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
-import { createJsonClient, type JsonClient, UpstreamError, withQuery } from './http.js';
+import { createJsonClient, type JsonClient, parseAnswer, withQuery } from './http.js';
 import { GeocodingCache, placeNotFound, resolvePlace, stripFlag } from './location.js';
 import {
   type CallOptions,
@@ -59,20 +59,6 @@ const ForecastResponse = z.object({
 const DirectGeocodingResponse = z.array(
   z.object({ name: z.string(), lat: z.number(), lon: z.number(), country: z.string().optional() }),
 );
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw new UpstreamError(
-      `${DISPLAY_NAME} sent an unexpected ${what} answer (${parsed.error.issues[0]?.message})`,
-      {
-        provider: DISPLAY_NAME,
-        kind: 'invalid-response',
-      },
-    );
-  }
-  return parsed.data;
-}
 
 export interface OpenWeatherMapOptions {
   apiKey: string;
@@ -145,7 +131,12 @@ export class OpenWeatherMapProvider implements WeatherProvider {
   async current(location: string, units: Units, options: CallOptions = {}): Promise<CurrentWeather> {
     const place = await this.place(location, options.signal);
     const url = this.url('/data/2.5/weather', place, units);
-    const body = parse(CurrentResponse, await this.http(url, options.signal), 'current weather');
+    const body = parseAnswer(
+      DISPLAY_NAME,
+      CurrentResponse,
+      await this.http(url, options.signal),
+      'current weather',
+    );
     const decimals = units === 'kelvin' ? 2 : 1;
     const condition = body.weather[0];
     const code = condition ? owmToWmo(condition.id) : undefined;
@@ -186,7 +177,8 @@ export class OpenWeatherMapProvider implements WeatherProvider {
       );
     }
     const place = await this.place(location, options.signal);
-    const body = parse(
+    const body = parseAnswer(
+      DISPLAY_NAME,
       ForecastResponse,
       await this.http(this.url('/data/2.5/forecast', place, units), options.signal),
       'forecast',
@@ -221,7 +213,12 @@ export class OpenWeatherMapProvider implements WeatherProvider {
       limit: 1,
       appid: this.options.apiKey,
     });
-    const [first] = parse(DirectGeocodingResponse, await this.http(url, signal), 'geocoding');
+    const [first] = parseAnswer(
+      DISPLAY_NAME,
+      DirectGeocodingResponse,
+      await this.http(url, signal),
+      'geocoding',
+    );
     if (!first) throw placeNotFound(name, DISPLAY_NAME);
     return {
       name: first.name,
