@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RemoteError } from '../../src/client/errors.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { serviceTopics } from '../../src/protocol/topics.js';
 import { signRequest } from '../../src/safety/auth.js';
 import { connectClient, startService, uniqueServiceId } from '../../src/testing/index.js';
-import { collect, mechanicsService, rawClient, waitFor } from './helpers.js';
+import { collect, mechanicsService, rawClient, remoteErrorOf, waitFor } from './helpers.js';
 
 const url = inject('mqttUrl');
 const id = uniqueServiceId('auth');
@@ -18,26 +17,17 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(RemoteError);
-  return error as RemoteError;
-}
-
 describe('authentication and permissions', () => {
   it('refuses a request without a key, or with an unknown key, with -32001', async () => {
     await using anonymous = await connectClient(url);
-    expect((await codeOf(anonymous.callTool(id, 'reader'))).code).toBe(ErrorCode.Unauthorized);
+    expect((await remoteErrorOf(anonymous.callTool(id, 'reader'))).code).toBe(ErrorCode.Unauthorized);
     await using stranger = await connectClient(url, { apiKey: 'not-a-real-key' });
-    expect((await codeOf(stranger.listTools(id))).code).toBe(ErrorCode.Unauthorized);
+    expect((await remoteErrorOf(stranger.listTools(id))).code).toBe(ErrorCode.Unauthorized);
   });
 
   it('refuses a key without the scope with -32002 and required_permission', async () => {
     await using reader = await connectClient(url, { apiKey: 'reader-key-0001' });
-    const error = await codeOf(reader.callTool(id, 'admin_only'));
+    const error = await remoteErrorOf(reader.callTool(id, 'admin_only'));
     expect(error.code).toBe(ErrorCode.Forbidden);
     expect(error.data).toEqual({ required_permission: 'mech:admin' });
   });

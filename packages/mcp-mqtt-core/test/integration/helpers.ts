@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
+import { expect } from 'vitest';
 import { z } from 'zod';
+import { RemoteError } from '../../src/client/errors.js';
 import { CoreConfigSchema } from '../../src/config.js';
 import { ToolError } from '../../src/protocol/errors.js';
 import {
@@ -196,4 +198,14 @@ export function mechanicsService(options: { id: string; upstream?: { fail: boole
       };
     },
   });
+}
+
+/** The RemoteError a call ends with (fails the test if it succeeds or fails otherwise). */
+export async function remoteErrorOf(promise: Promise<unknown>): Promise<RemoteError> {
+  const error = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(RemoteError);
+  return error as RemoteError;
 }

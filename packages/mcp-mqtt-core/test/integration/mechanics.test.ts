@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { McpMqttClient } from '../../src/client/client.js';
-import { RemoteError } from '../../src/client/errors.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { connectClient, startService, uniqueServiceId } from '../../src/testing/index.js';
-import { mechanicsService } from './helpers.js';
+import { mechanicsService, remoteErrorOf } from './helpers.js';
 
 const url = inject('mqttUrl');
 const id = uniqueServiceId('mech');
@@ -20,20 +19,11 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function codeOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(RemoteError);
-  return error as RemoteError;
-}
-
 describe('per-tool mechanics', () => {
   it('rate limits per caller with -32005 and retry_after_s', async () => {
     await client.callTool(id, 'limited');
     await client.callTool(id, 'limited');
-    const error = await codeOf(client.callTool(id, 'limited'));
+    const error = await remoteErrorOf(client.callTool(id, 'limited'));
     expect(error.code).toBe(ErrorCode.RateLimited);
     expect(error.data).toMatchObject({ retry_after_s: expect.any(Number) });
     await using other = await connectClient(url, { clientId: 'another-caller' });
@@ -41,7 +31,7 @@ describe('per-tool mechanics', () => {
   });
 
   it('times out with -32004 and the tool sees its signal abort', async () => {
-    const error = await codeOf(client.callTool(id, 'slow', { ms: 2000 }));
+    const error = await remoteErrorOf(client.callTool(id, 'slow', { ms: 2000 }));
     expect(error.code).toBe(ErrorCode.Timeout);
     expect(error.data).toMatchObject({ timeout_ms: 200 });
     await expect(client.callTool(id, 'slow', { ms: 10 })).resolves.toMatchObject({
@@ -83,7 +73,7 @@ describe('per-tool mechanics', () => {
       arguments: { key: 'k' },
     });
     expect(stale).toMatchObject({ success: true, stale: true, data: { key: 'k', fresh: true } });
-    const error = await codeOf(client.callTool(id, 'fetch_upstream', { key: 'never-cached' }));
+    const error = await remoteErrorOf(client.callTool(id, 'fetch_upstream', { key: 'never-cached' }));
     expect(error.code).toBe(ErrorCode.ServiceUnavailable);
     await new Promise((resolve) => setTimeout(resolve, 450));
     expect((await health()).dependencies.upstream).toBe('half-open');
