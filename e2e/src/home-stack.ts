@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -19,6 +19,23 @@ const SECRETS = '/run/secrets/mcp';
  * fragments; Mosquitto runs the project's mosquitto.conf (auth + ACL on); the weather image talks
  * to a local upstream that replays Open-Meteo's recorded responses.
  */
+/** The generated files belong to the containers' users: remove them from a container too. */
+async function removeSecrets(dir: string) {
+  await new GenericContainer(MOSQUITTO_IMAGE)
+    .withUser('root')
+    .withEntrypoint(['/bin/sh', '-c', 'rm -rf /secrets/* /secrets/.[!.]*'])
+    .withBindMounts([{ source: dir, target: '/secrets', mode: 'rw' }])
+    .withWaitStrategy(Wait.forOneShotStartup())
+    .start()
+    .then((cleaner) => cleaner.stop())
+    .catch(() => {});
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    // a leftover temporary directory is not worth failing a run for
+  }
+}
+
 export class HomeStackContainers {
   private weatherEnv: Record<string, string> = {};
 
@@ -66,7 +83,7 @@ export class HomeStackContainers {
     } catch (err) {
       for (const container of started.reverse()) await container.stop().catch(() => {});
       await network.stop().catch(() => {});
-      rmSync(secretsDir, { recursive: true, force: true });
+      await removeSecrets(secretsDir);
       throw err;
     }
   }
@@ -118,13 +135,18 @@ export class StartedHomeStack implements AsyncDisposable {
     return `mqtt://${this.broker.getHost()}:${this.broker.getMappedPort(1883)}`;
   }
 
-  /** A generated secret, e.g. `mqtt/cli.password` or `api/cli.key`. */
-  secret(path: string): string {
-    return readFileSync(join(this.secretsDir, path), 'utf8').trim();
+  /**
+   * A generated secret, e.g. `mqtt/cli.password` or `api/cli.key`, read inside the broker
+   * container: the files belong to the containers' users, not necessarily to the test's.
+   */
+  async secret(path: string): Promise<string> {
+    const { output, exitCode } = await this.broker.exec(['cat', `${SECRETS}/${path}`]);
+    if (exitCode !== 0) throw new Error(`cannot read secret ${path}: ${output}`);
+    return output.trim();
   }
 
-  credentials(user: string) {
-    return { username: user, password: this.secret(`mqtt/${user}.password`) };
+  async credentials(user: string) {
+    return { username: user, password: await this.secret(`mqtt/${user}.password`) };
   }
 
   async stop() {

@@ -15,8 +15,8 @@ const events: Array<{ event: string; payload: unknown }> = [];
 beforeAll(async () => {
   stack = await new HomeStackContainers().withWeatherEnvironment({ WEATHER_WATCH: 'Storm;1,1' }).start();
   client = await connectClient(stack.getConnectionString(), {
-    ...stack.credentials('cli'),
-    apiKey: stack.secret('api/cli.key'),
+    ...(await stack.credentials('cli')),
+    apiKey: await stack.secret('api/cli.key'),
     timeoutMs: 10_000,
   });
   client.on('event', (e) => events.push(e));
@@ -90,13 +90,13 @@ describe('weather image through the authenticated broker', () => {
   });
 
   it('answers mosquitto_rr run inside the broker container', async () => {
-    const { password } = stack.credentials('cli');
+    const { password } = await stack.credentials('cli');
     const request = JSON.stringify({
       jsonrpc: '2.0',
       id: 'rr',
       method: 'mcp.call_tool',
       params: { tool_name: 'get_current_weather', arguments: { location: '52.52,13.41' } },
-      auth: { api_key: stack.secret('api/cli.key') },
+      auth: { api_key: await stack.secret('api/cli.key') },
     });
     const { output, exitCode } = await stack.broker.exec([
       'mosquitto_rr',
@@ -124,7 +124,7 @@ describe('weather image through the authenticated broker', () => {
 
   it('refuses a request without an API key with -32001', async () => {
     await using anonymous = await connectClient(stack.getConnectionString(), {
-      ...stack.credentials('cli'),
+      ...(await stack.credentials('cli')),
       timeoutMs: 10_000,
     });
     await expect(
@@ -162,8 +162,8 @@ describe('weather image through the authenticated broker', () => {
   });
 
   it("does not let weather's credentials read another service's request topic", async () => {
-    await using asWeather = await rawConnect(stack.getConnectionString(), stack.credentials('weather'));
-    await using asCli = await rawConnect(stack.getConnectionString(), stack.credentials('cli'));
+    await using asWeather = await rawConnect(stack.getConnectionString(), await stack.credentials('weather'));
+    await using asCli = await rawConnect(stack.getConnectionString(), await stack.credentials('cli'));
     const received = await deliveredWithin(asWeather, 'mcp/docker-manager/jsonrpc/request', () =>
       asCli.publishAsync('mcp/docker-manager/jsonrpc/request', '{"jsonrpc":"2.0","id":1,"method":"ping"}', {
         qos: 1,
@@ -173,7 +173,7 @@ describe('weather image through the authenticated broker', () => {
   });
 
   it("does not let a client read another client's responses", async () => {
-    await using spy = await rawConnect(stack.getConnectionString(), stack.credentials('neurhomia'));
+    await using spy = await rawConnect(stack.getConnectionString(), await stack.credentials('neurhomia'));
     const received = await deliveredWithin(spy, 'mcp/clients/cli/#', () =>
       client.callTool('weather', 'get_current_weather', { location: 'Berlin' }),
     );
