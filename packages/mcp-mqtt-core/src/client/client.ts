@@ -151,6 +151,11 @@ export class McpMqttClient extends EventEmitter<{
 
   private onClose() {
     this.isReady = false;
+    this.failPending();
+  }
+
+  /** Every pending call ends: the broker connection they were waiting on is gone. */
+  private failPending() {
     for (const [key, call] of this.pending) {
       clearTimeout(call.timer);
       this.pending.delete(key);
@@ -334,11 +339,7 @@ export class McpMqttClient extends EventEmitter<{
 
   async close(): Promise<void> {
     clearInterval(this.watchTimer);
-    for (const [key, call] of this.pending) {
-      clearTimeout(call.timer);
-      this.pending.delete(key);
-      call.reject(new ConnectionLostError(call.serviceId, call.method));
-    }
+    this.failPending();
     await this.mqtt.endAsync();
   }
 

@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError } from '../protocol/errors.js';
+import { type ErrorCode, RpcError } from '../protocol/errors.js';
 
 /** No answer within the client's timeout. The request may or may not have run. */
 export class RequestTimeoutError extends Error {
@@ -30,4 +30,3 @@ export class RemoteError extends RpcError {
     this.name = 'RemoteError';
   }
 }
-export { ErrorCode };

@@ -115,8 +115,8 @@ export function classify(value: unknown): Envelope {
 
 /** Parses raw bytes: a single envelope, a batch of them, or a message-level error. */
 export type Parsed =
-  | { kind: 'single'; envelope: Envelope; body: unknown }
-  | { kind: 'batch'; envelopes: Envelope[]; bodies: unknown[] }
+  | { kind: 'single'; envelope: Envelope }
+  | { kind: 'batch'; envelopes: Envelope[] }
   | { kind: 'error'; error: RpcError };
 
 export function parseMessage(payload: Buffer | string, maxBytes: number): Parsed {
@@ -146,7 +146,7 @@ export function parseMessage(payload: Buffer | string, maxBytes: number): Parsed
   if (Array.isArray(body)) {
     if (body.length === 0)
       return { kind: 'error', error: new RpcError(ErrorCode.InvalidRequest, 'Invalid Request: empty batch') };
-    return { kind: 'batch', envelopes: body.map(classify), bodies: body };
+    return { kind: 'batch', envelopes: body.map(classify) };
   }
-  return { kind: 'single', envelope: classify(body), body };
+  return { kind: 'single', envelope: classify(body) };
 }

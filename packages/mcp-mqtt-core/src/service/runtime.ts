@@ -44,7 +44,6 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   private client: MqttClient | undefined;
   private readonly startedAt = Date.now();
   private readonly requests: RequestHandler;
-  private readonly shutdown = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   private http: Server | undefined;
   private stopping = false;
@@ -65,7 +64,10 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     private readonly authenticator: Authenticator,
     logger: Logger,
     metrics: Metrics,
+    /** Aborted on stop: tools still running see their signal abort. */
+    private readonly shutdown: AbortController,
   ) {
+    dependencies.registerEssential('mqtt', () => this.connectionState, ['connected']);
     this.serviceId = presence.serviceId;
     this.topics = serviceTopics(this.serviceId);
     this.logger = logger;
@@ -148,15 +150,14 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       events: [...declaredEvents],
       heartbeatIntervalS: config.HEARTBEAT_INTERVAL,
     };
-    const shutdownController = new AbortController();
+    const shutdown = new AbortController();
     const toolRunner = new ToolRunner(catalog, {
       logger,
       metrics,
       cache: new ResultCache(),
       rateLimiter: new RateLimiter(),
-      shutdownSignal: shutdownController.signal,
+      shutdownSignal: shutdown.signal,
     });
-    let healthOf: () => HealthReport = () => dependencies.report(definition.version, Date.now());
     const dispatcher = new Dispatcher({
       serviceId,
       name: definition.name,
@@ -165,7 +166,8 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       catalog,
       tools: toolRunner,
       authenticator,
-      health: () => healthOf(),
+      // Called per request, after construction below.
+      health: () => runtime!.health(),
       logger,
       audit: loggers.audit,
     });
@@ -180,14 +182,9 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       authenticator,
       logger,
       metrics,
+      shutdown,
     );
-    const created = runtime;
-    created.shutdown.signal.addEventListener('abort', () =>
-      shutdownController.abort(new Error('service stopping')),
-    );
-    healthOf = () => created.health();
-    dependencies.registerEssential('mqtt', () => created.connectionState, ['connected']);
-    return created;
+    return runtime;
   }
 
   health(): HealthReport {
@@ -364,7 +361,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       await client.unsubscribeAsync(this.topics.sharedRequest).catch(() => {});
     }
     await this.requests.inFlight.idle(DRAIN_TIMEOUT_MS);
-    this.shutdown.abort();
+    this.shutdown.abort(new Error('service stopping'));
     for (const task of [...this.parts.tasks].reverse()) {
       try {
         await task.stop();

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';
-import { type McpMqttClient as Client, McpMqttClient, type McpMqttClientOptions } from '../client/client.js';
+import { McpMqttClient, type McpMqttClientOptions } from '../client/client.js';
 import type { CoreConfig } from '../config.js';
 import { silentLogger } from '../observability/logger.js';
 import type { ServiceDefinition } from '../service/define.js';
@@ -49,7 +49,7 @@ export async function startService<Config extends CoreConfig>(
 export async function connectClient(
   url: string,
   options: Partial<McpMqttClientOptions> = {},
-): Promise<Client> {
+): Promise<McpMqttClient> {
   return McpMqttClient.connect({ url, timeoutMs: 5_000, ...options });
 }
 

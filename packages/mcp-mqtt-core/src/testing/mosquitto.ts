@@ -1,4 +1,4 @@
-import { AbstractStartedContainer, GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
+import { AbstractStartedContainer, GenericContainer, Wait } from 'testcontainers';
 
 export const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2';
 const MQTT_PORT = 1883;
@@ -59,9 +59,5 @@ export class StartedMosquittoContainer extends AbstractStartedContainer {
   async run(command: string[]): Promise<{ output: string; exitCode: number }> {
     const result = await this.exec(command);
     return { output: result.output, exitCode: result.exitCode };
-  }
-
-  static wrap(container: StartedTestContainer) {
-    return new StartedMosquittoContainer(container);
   }
 }

@@ -19,17 +19,19 @@ export const cmToInch = (cm: number) => cm / 2.54;
  */
 export const snowWaterMmToCm = (mm: number) => mm * 0.7;
 
+const METRIC: UnitsLegend = {
+  temperature: '°C',
+  feels_like: '°C',
+  humidity: '%',
+  pressure: 'hPa',
+  wind_speed: 'm/s',
+  wind_direction: '°',
+  precipitation: 'mm',
+  snowfall: 'cm',
+};
+
 const LEGENDS: Record<Units, UnitsLegend> = {
-  metric: {
-    temperature: '°C',
-    feels_like: '°C',
-    humidity: '%',
-    pressure: 'hPa',
-    wind_speed: 'm/s',
-    wind_direction: '°',
-    precipitation: 'mm',
-    snowfall: 'cm',
-  },
+  metric: METRIC,
   imperial: {
     temperature: '°F',
     feels_like: '°F',
@@ -40,16 +42,8 @@ const LEGENDS: Record<Units, UnitsLegend> = {
     precipitation: 'inch',
     snowfall: 'inch',
   },
-  kelvin: {
-    temperature: 'K',
-    feels_like: 'K',
-    humidity: '%',
-    pressure: 'hPa',
-    wind_speed: 'm/s',
-    wind_direction: '°',
-    precipitation: 'mm',
-    snowfall: 'cm',
-  },
+  // Kelvin differs from metric in temperatures only.
+  kelvin: { ...METRIC, temperature: 'K', feels_like: 'K' },
 };
 
 export function unitsLegend(units: Units): UnitsLegend {
