@@ -25,7 +25,9 @@ export class MosquittoContainer extends GenericContainer {
 
   constructor(image = MOSQUITTO_IMAGE) {
     super(image);
-    this.withWaitStrategy(Wait.forLogMessage(/mosquitto version .* running/)).withStartupTimeout(30_000);
+    // Ready = the MQTT port accepts connections inside the container. A log-line wait can miss the
+    // line after a restart (the log stream is re-attached "since" a second-granular time).
+    this.withWaitStrategy(Wait.forListeningPorts()).withStartupTimeout(30_000);
   }
 
   /** Replaces the whole mosquitto.conf. */

@@ -38,9 +38,12 @@ describe('a broker restart while a client keeps calling', () => {
     const calls: Array<Promise<{ ok: true; executions: number } | { ok: false; error: unknown }>> = [];
     let restarting = true;
     const restart = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await broker.restart({ timeout: 0 });
-      restarting = false;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await broker.restart({ timeout: 0 });
+      } finally {
+        restarting = false; // the calling loop ends even if the restart failed; `await restart` reports it
+      }
     })();
     const started = Date.now();
     while (restarting || Date.now() - started < 4000) {
