@@ -91,6 +91,20 @@ export const CoreConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 characters among A-Z a-z 0-9 _ -')
     .optional(),
+  /**
+   * Clients that relay other callers' requests (the HTTP gateway): answers to their inbox are
+   * given for any key, since the relay, alone able to read its inbox, matches them by
+   * unguessable Correlation Data. Comma-separated MQTT user names.
+   */
+  MCP_RELAY_CLIENTS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
   /** Calls waiting on one serialisation key (per entity, per container); -32005 past it. */
   MAX_WAITERS_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(32),
 });

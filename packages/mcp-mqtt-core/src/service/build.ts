@@ -159,6 +159,7 @@ export async function buildService<Config extends CoreConfig>(
       maxInFlight: config.MAX_IN_FLIGHT,
       maxAnswerBytes: config.MAX_ANSWER_BYTES,
     },
+    relays: new Set(config.MCP_RELAY_CLIENTS),
   });
   return {
     definition,

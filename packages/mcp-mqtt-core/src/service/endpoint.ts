@@ -86,6 +86,8 @@ export class Endpoint {
       metrics: Metrics;
       logger: Logger;
       limits: EndpointLimits;
+      /** Clients whose inbox takes answers for any key (relays such as the HTTP gateway). */
+      relays?: ReadonlySet<string>;
     },
   ) {
     this.inFlight = new InFlightLimiter(deps.limits.maxInFlight);
@@ -128,15 +130,18 @@ export class Endpoint {
   /** Answers a parsed message. */
   async answer(parsed: Parsed, context: RequestContext): Promise<Outcome> {
     // With keys configured, an answer goes to a client's inbox only when that client asked.
-    const mustVerify = context.inbox !== undefined && !this.deps.authenticator.open;
+    const mustVerify =
+      context.inbox !== undefined && !this.deps.authenticator.open && !this.deps.relays?.has(context.inbox);
     let results: ElementResult[];
+    // The dispatcher checks the key's owner only where it matters.
+    const checked = mustVerify || context.inbox === undefined ? context : { ...context, inbox: undefined };
     if (parsed.kind === 'error') {
       this.countRejected(parsed.error);
       results = [{ response: failure(null, parsed.error), verified: false }];
     } else if (parsed.kind === 'single') {
-      results = [await this.answerOne(parsed.envelope, context)];
+      results = [await this.answerOne(parsed.envelope, checked)];
     } else {
-      results = await Promise.all(parsed.envelopes.map((envelope) => this.answerOne(envelope, context)));
+      results = await Promise.all(parsed.envelopes.map((envelope) => this.answerOne(envelope, checked)));
     }
     if (mustVerify) {
       const unverified = results.find((r) => !r.verified);

@@ -12,7 +12,10 @@ const KEYS = 'reader:reader-key-0001=mech:read,admin-key-0002=mech:*';
 let service: Awaited<ReturnType<typeof startService>>;
 
 beforeAll(async () => {
-  service = await startService(mechanicsService({ id }), { url, env: { MCP_API_KEYS: KEYS } });
+  service = await startService(mechanicsService({ id }), {
+    url,
+    env: { MCP_API_KEYS: KEYS, MCP_RELAY_CLIENTS: 'gateway' },
+  });
 });
 afterAll(async () => {
   await service?.stop();
@@ -80,6 +83,16 @@ describe('authentication and permissions', () => {
     // A legacy key names no owner: it is not bound to an inbox (the service warns at start).
     expect(await elsewhere.send(callReader('i4', { api_key: 'admin-key-0002' }), 'legacy')).toMatchObject({
       result: { isError: false },
+    });
+  });
+
+  it("answers on a relay's inbox for any key, and with errors", async () => {
+    await using relay = await caller(`mcp/clients/gateway/${id}/response`);
+    expect(await relay.send(callReader('g1', { api_key: 'reader-key-0001' }), 'relayed')).toMatchObject({
+      result: { isError: false },
+    });
+    expect((await relay.send(callReader('g2'), 'relayed-no-key')).error).toMatchObject({
+      code: ErrorCode.Unauthorized,
     });
   });
 
