@@ -83,8 +83,12 @@ export interface ToolDefinition<
   /**
    * Calls with the same key run one at a time, in arrival order (a per-entity or per-container
    * lock); `undefined` = no lock. A waiting call counts against its timeout.
+   *
+   * A call that touches several entities at once (every light of a room) returns all their keys:
+   * it holds every one of them while it runs, so no other call on any of them overlaps it. Keys
+   * are taken in sorted order, which keeps two calls sharing keys from waiting on each other.
    */
-  serialize?: (args: z.infer<Input>) => string | undefined;
+  serialize?: (args: z.infer<Input>) => string | readonly string[] | undefined;
   /**
    * For reads: identical calls (same tool, same validated arguments — or the same cache key)
    * arriving while one runs share its execution and its answer.

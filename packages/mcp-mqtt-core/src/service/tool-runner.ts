@@ -185,9 +185,11 @@ export class ToolRunner {
   ): Promise<ToolResult> {
     const { definition } = tool;
     const { scheduler } = this.deps;
-    const lockKey = definition.serialize?.(args);
-    const releaseLock = lockKey === undefined ? undefined : await scheduler.lock(lockKey, priority, signal);
+    const releaseLocks: (() => void)[] = [];
     try {
+      for (const key of lockKeys(definition.serialize?.(args))) {
+        releaseLocks.push(await scheduler.lock(key, priority, signal));
+      }
       const limit = limitOf(definition.uses);
       const releaseSlot = limit ? await limit.acquire(priority, signal) : undefined;
       const finished = scheduler.started();
@@ -213,9 +215,21 @@ export class ToolRunner {
         releaseSlot?.();
       }
     } finally {
-      releaseLock?.();
+      for (const release of releaseLocks.reverse()) release();
     }
   }
+}
+
+/** The distinct keys a `serialize` result names, in the one order every call takes them. */
+function lockKeys(keys: string | readonly string[] | undefined): readonly string[] {
+  if (keys === undefined) return [];
+  if (typeof keys === 'string') return [keys];
+  return [...new Set(keys)].sort();
+}
+
+/** Whole seconds since a cached result was stored: how old the data a caller gets is. */
+function cacheAgeS(storedAt: number): number {
+  return Math.max(0, Math.round((Date.now() - storedAt) / 1000));
 }
 
 /** `tools/call` result (MCP). */
@@ -230,6 +244,7 @@ export function toMcpResult(outcome: ToolOutcome) {
             cached: true,
             stale: outcome.cache.stale,
             cached_at: new Date(outcome.cache.storedAt).toISOString(),
+            age_s: cacheAgeS(outcome.cache.storedAt),
           },
         }
       : {}),
@@ -241,7 +256,7 @@ export function toSeedResult(outcome: ToolOutcome) {
   return {
     success: !outcome.isError,
     data: outcome.value,
-    ...(outcome.cache?.stale ? { stale: true } : {}),
+    ...(outcome.cache?.stale ? { stale: true, age_s: cacheAgeS(outcome.cache.storedAt) } : {}),
     ...toMcpResult(outcome),
   };
 }
