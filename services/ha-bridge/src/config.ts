@@ -6,8 +6,8 @@ const positiveInt = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) =
   z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
-    .min(min)
-    .max(max)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
     .default(fallback);
 
 /** An http(s) base URL, without a trailing slash (Home Assistant's REST API is under `/api/`). */

@@ -85,6 +85,7 @@ export class HaApi {
         path: `/api/services/${domain}/${service}`,
         query: { return_response: returnResponse || undefined },
         body,
+        service: `${domain}.${service}`,
       }),
       'service call',
     );

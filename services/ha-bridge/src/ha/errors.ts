@@ -6,6 +6,7 @@ export type HaFailureKind =
   | 'network'
   | 'timeout'
   | 'http'
+  | 'service_failed'
   | 'invalid_response'
   | 'too_large'
   | 'cancelled';

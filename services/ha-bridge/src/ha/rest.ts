@@ -21,6 +21,11 @@ export interface HaRequest {
   maxBytes?: number;
   /** `json` (default) parses the body; `text` returns it as is (POST /api/template). */
   expect?: 'json' | 'text';
+  /**
+   * A service call: Home Assistant's REST API answers 500 when the service itself raised (invalid
+   * data, an unreachable device), which says nothing about Home Assistant's health.
+   */
+  service?: string;
 }
 
 /** What the connection manager learns from every answer. */
@@ -129,7 +134,7 @@ export class HaRest {
       this.observer.unauthorized(reason);
       throw new HaError(reason, 'unauthorized', 401);
     }
-    if (status < 200 || status >= 300) throw httpError(status, text);
+    if (status < 200 || status >= 300) throw httpError(status, text, request.service);
     this.observer.answered();
     if (request.expect === 'text') return text;
     try {
@@ -202,7 +207,7 @@ async function readText(
 }
 
 /** Home Assistant's error bodies: `{"message": "…"}` from its views, `400: Bad Request` from aiohttp. */
-function httpError(status: number, text: string): HaError {
+function httpError(status: number, text: string, service: string | undefined): HaError {
   let said: string | undefined;
   try {
     const parsed = JSON.parse(text) as { message?: unknown };
@@ -212,6 +217,14 @@ function httpError(status: number, text: string): HaError {
     if (text.length > 0 && text.length <= 200 && !text.trimStart().startsWith('<')) said = text.trim();
   }
   const detail = said ? `: ${said.slice(0, 500)}` : '';
+  if (status === 500 && service) {
+    return new HaError(
+      `Home Assistant could not run ${service} (HTTP 500): the service failed, usually because of its data ` +
+        "(a value out of range, an unsupported option) or an unavailable device; Home Assistant's log has the details",
+      'service_failed',
+      status,
+    );
+  }
   if (status >= 500) {
     return new HaError(
       `Home Assistant is unavailable (HTTP ${status})${detail}; try again later`,
