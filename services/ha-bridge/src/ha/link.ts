@@ -274,7 +274,10 @@ export class HaLink implements HaTarget, RestObserver {
       // Missing: the demo profile is not running (yet).
     }
     this.currentToken = undefined;
-    this.setState('not_configured', `${NOT_CONFIGURED} (no demo token at ${this.options.demoTokenFile})`);
+    this.setState(
+      'not_configured',
+      `${NOT_CONFIGURED} (the demo simulator is not running: no token at ${this.options.demoTokenFile})`,
+    );
     return false;
   }
 

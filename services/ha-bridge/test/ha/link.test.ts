@@ -148,7 +148,7 @@ describe('the demo simulator (HA_DEMO_URL, HA_DEMO_TOKEN_FILE)', () => {
     await server.start();
     const details = () => server.core.health().dependency_details['home-assistant'] as Details;
     await until(() => details().connection === 'not_configured', 'the missing token to be noticed');
-    expect(details().reason).toMatch(/not configured.*no demo token at/);
+    expect(details().reason).toMatch(/not configured.*the demo simulator is not running: no token at/);
     writeFileSync(tokenFile, `${sim.token}\n`);
     await until(() => details().connection === 'connected', 'the demo to connect', 8_000);
     expect(details()).toMatchObject({ demo: true, url: sim.url });
