@@ -11,7 +11,7 @@ import {
 import { IMAGES, REPO_ROOT } from './images.js';
 
 const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2';
-const SECRETS = '/run/secrets/mcp';
+export const SECRETS = '/run/secrets/mcp';
 
 /**
  * The home stack on a testcontainers network, wired as compose wires it: secrets-init generates
@@ -96,7 +96,8 @@ export class StartedHomeStack implements AsyncDisposable {
     readonly network: StartedNetwork,
     readonly broker: StartedTestContainer,
     readonly upstream: StartedTestContainer,
-    private readonly secretsDir: string,
+    /** Generated secrets, mounted read-only at /run/secrets/mcp by the service containers. */
+    readonly secretsDir: string,
     private readonly weatherEnv: Record<string, string>,
   ) {}
 
@@ -147,6 +148,28 @@ export class StartedHomeStack implements AsyncDisposable {
 
   async credentials(user: string) {
     return { username: user, password: await this.secret(`mqtt/${user}.password`) };
+  }
+
+  /**
+   * `mcp.call_tool` of a service with `mosquitto_rr` run inside the broker container, as the cli
+   * user with its API key; the parsed answer.
+   */
+  async mosquittoRr(serviceId: string, tool: string, args: Record<string, unknown>): Promise<unknown> {
+    const { password } = await this.credentials('cli');
+    const request = JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'rr',
+      method: 'mcp.call_tool',
+      params: { tool_name: tool, arguments: args },
+      auth: { api_key: await this.secret('api/cli.key') },
+    });
+    const { output, exitCode } = await this.broker.exec([
+      ...['mosquitto_rr', '-h', 'localhost', '-u', 'cli', '-P', password],
+      ...['-t', `mcp/${serviceId}/jsonrpc/request`, '-e', 'mcp/clients/cli/rr/response'],
+      ...['-m', request, '-W', '10'],
+    ]);
+    if (exitCode !== 0) throw new Error(`mosquitto_rr exited ${exitCode}: ${output}`);
+    return JSON.parse(output.trim());
   }
 
   async stop() {

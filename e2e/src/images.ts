@@ -3,12 +3,32 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * Tag of the images the suite builds (E2E_IMAGE_TAG, default `e2e`): a run of its own tag leaves
+ * the images of another run on the same Docker engine alone.
+ */
+export const IMAGE_TAG = process.env.E2E_IMAGE_TAG || 'e2e';
+
 /** Every image the suite runs, built from the project's own Dockerfiles. */
 export const IMAGES = {
-  weather: { tag: 'neurhomia/mcp-weather:e2e', dockerfile: 'services/weather/Dockerfile', context: '.' },
-  cli: { tag: 'neurhomia/mcp-cli:e2e', dockerfile: 'compose/cli.Dockerfile', context: '.' },
+  weather: {
+    tag: `neurhomia/mcp-weather:${IMAGE_TAG}`,
+    dockerfile: 'services/weather/Dockerfile',
+    context: '.',
+  },
+  haBridge: {
+    tag: `neurhomia/mcp-ha-bridge:${IMAGE_TAG}`,
+    dockerfile: 'services/ha-bridge/Dockerfile',
+    context: '.',
+  },
+  haSimulator: {
+    tag: `neurhomia/ha-simulator:${IMAGE_TAG}`,
+    dockerfile: 'packages/ha-simulator/Dockerfile',
+    context: '.',
+  },
+  cli: { tag: `neurhomia/mcp-cli:${IMAGE_TAG}`, dockerfile: 'compose/cli.Dockerfile', context: '.' },
   weatherUpstream: {
-    tag: 'neurhomia/weather-upstream:e2e',
+    tag: `neurhomia/weather-upstream:${IMAGE_TAG}`,
     dockerfile: 'services/weather/test/upstream/Dockerfile',
     context: 'services/weather/test',
   },

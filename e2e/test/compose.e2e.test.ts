@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, run } from '../src/images.js';
+import { IMAGE_TAG, REPO_ROOT, run } from '../src/images.js';
 
 /**
- * `docker compose up --wait` of the real home stack (compose/compose.yaml), with the weather
- * service pointed at the recorded-response server, then a call through the stack's own CLI.
+ * `docker compose up --wait` of the real home stack (compose/compose.yaml) with the demo profile,
+ * the weather service pointed at the recorded-response server, then calls through the stack's
+ * own CLI.
  */
 const project = `neurhomia-e2e-${process.pid}`;
 const env = {
   COMPOSE_PROJECT_NAME: project,
-  MCP_IMAGE_TAG: 'e2e', // the images the global setup built from the same Dockerfiles
+  MCP_IMAGE_TAG: IMAGE_TAG, // the images the global setup built from the same Dockerfiles
+  COMPOSE_PROFILES: 'demo', // the simulated Home Assistant, for ha-bridge
   MOSQUITTO_PORT: '127.0.0.1:0', // any free host port: never collide with a broker on 1883
   MOSQUITTO_WS_PORT: '127.0.0.1:0',
   OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
@@ -19,6 +21,12 @@ const compose = (...args: string[]) =>
     env,
     cwd: REPO_ROOT,
   });
+
+/** A call through the stack's own CLI container; its --json answer, parsed. */
+async function cliCall<T>(...args: string[]): Promise<T> {
+  const { stdout } = await compose('run', '--rm', '-T', 'cli', ...args, '--json');
+  return JSON.parse(stdout) as T;
+}
 
 beforeAll(async () => {
   await compose('up', '-d', '--wait');
@@ -43,31 +51,30 @@ describe('the compose home stack', () => {
     const byService = Object.fromEntries(containers.map((c) => [c.Service, c]));
     expect(byService.mosquitto).toMatchObject({ State: 'running', Health: 'healthy' });
     expect(byService.weather).toMatchObject({ State: 'running', Health: 'healthy' });
+    expect(byService['ha-bridge']).toMatchObject({ State: 'running', Health: 'healthy' });
+    expect(byService['ha-simulator']).toMatchObject({ State: 'running', Health: 'healthy' });
+  });
+
+  it('answers ha-bridge with the demo profile and no Home Assistant configuration', async () => {
+    const result = await cliCall<{
+      isError: boolean;
+      structuredContent: { entities: { entity_id: string }[] };
+    }>('call', 'ha-bridge', 'get_entities', 'domain=light');
+    expect(result.isError).toBe(false);
+    expect(result.structuredContent.entities.map((e) => e.entity_id)).toContain('light.kitchen');
   });
 
   it('answers a weather call through the stack CLI', async () => {
-    const { stdout } = await compose(
-      'run',
-      '--rm',
-      '-T',
-      'cli',
-      'call',
-      'weather',
-      'get_current_weather',
-      'location=Berlin',
-      '--json',
-    );
-    const result = JSON.parse(stdout) as {
+    const result = await cliCall<{
       isError: boolean;
       structuredContent: { location: { name: string }; provider: string };
-    };
+    }>('call', 'weather', 'get_current_weather', 'location=Berlin');
     expect(result.isError).toBe(false);
     expect(result.structuredContent).toMatchObject({ location: { name: 'Berlin' }, provider: 'open-meteo' });
   });
 
   it('lists the weather service as ready through the CLI', async () => {
-    const { stdout } = await compose('run', '--rm', '-T', 'cli', 'services', '--json');
-    expect(JSON.parse(stdout)).toEqual(
+    expect(await cliCall('services')).toEqual(
       expect.arrayContaining([expect.objectContaining({ service_id: 'weather', status: 'ready' })]),
     );
   });

@@ -90,33 +90,9 @@ describe('weather image through the authenticated broker', () => {
   });
 
   it('answers mosquitto_rr run inside the broker container', async () => {
-    const { password } = await stack.credentials('cli');
-    const request = JSON.stringify({
-      jsonrpc: '2.0',
-      id: 'rr',
-      method: 'mcp.call_tool',
-      params: { tool_name: 'get_current_weather', arguments: { location: '52.52,13.41' } },
-      auth: { api_key: await stack.secret('api/cli.key') },
-    });
-    const { output, exitCode } = await stack.broker.exec([
-      'mosquitto_rr',
-      '-h',
-      'localhost',
-      '-u',
-      'cli',
-      '-P',
-      password,
-      '-t',
-      'mcp/weather/jsonrpc/request',
-      '-e',
-      'mcp/clients/cli/rr/response',
-      '-m',
-      request,
-      '-W',
-      '10',
-    ]);
-    expect(exitCode).toBe(0);
-    expect(JSON.parse(output.trim())).toMatchObject({
+    expect(
+      await stack.mosquittoRr('weather', 'get_current_weather', { location: '52.52,13.41' }),
+    ).toMatchObject({
       id: 'rr',
       result: { success: true, data: { provider: 'open-meteo' } },
     });

@@ -47,8 +47,14 @@ export const HaBridgeConfigSchema = CoreConfigSchema.extend({
    * and the size of the HTTP connection pool behind it; see README "Connection").
    */
   HA_MAX_CONCURRENCY: positiveInt(4, 1, 32),
-  /** Calls waiting for one of those slots; -32005 past it. */
-  HA_MAX_QUEUE: positiveInt(200, 1, 10_000),
+  /** Calls waiting for one of those slots, in priority order; -32005 past it. */
+  HA_MAX_QUEUE: positiveInt(256, 1, 10_000),
+  /**
+   * The core's cap on requests in progress, raised from 64: the bridge's calls mostly wait (for
+   * an entity's lock, for a Home Assistant slot) at no cost, and a request past the cap waits in
+   * arrival order, where a critical read would queue behind writes (see README "Scheduling").
+   */
+  MAX_IN_FLIGHT: positiveInt(256, 1, 65_535),
   /** Only entities of these domains are visible (comma-separated; empty = every domain). */
   HA_ALLOW_DOMAINS: list.superRefine((domains, ctx) => {
     for (const domain of domains) {

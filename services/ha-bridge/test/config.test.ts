@@ -20,7 +20,8 @@ describe('ha-bridge configuration', () => {
     const config = loadConfig(HaBridgeConfigSchema, {});
     expect(config).toMatchObject({
       HA_MAX_CONCURRENCY: 4,
-      HA_MAX_QUEUE: 200,
+      HA_MAX_QUEUE: 256,
+      MAX_IN_FLIGHT: 256,
       HA_ALLOW_DOMAINS: [],
       HA_READ_ONLY: false,
       HA_CACHE_STATE_TTL_S: 10,

@@ -41,9 +41,12 @@ beforeAll(async () => {
       HA_EVENT_FILTER: 'light,switch',
     },
   });
-  [writer, reader, admin] = await Promise.all(
-    [KEYS.writer, KEYS.reader, KEYS.admin].map((apiKey) => connectClient(broker.url, { apiKey })),
-  );
+  const connect = (apiKey: string) => connectClient(broker.url, { apiKey });
+  [writer, reader, admin] = await Promise.all([
+    connect(KEYS.writer),
+    connect(KEYS.reader),
+    connect(KEYS.admin),
+  ]);
   writer.on('event', ({ event, payload }) => {
     if (event === 'state_changed') events.push(payload as Envelope);
   });
