@@ -133,6 +133,7 @@ export class HaApi {
       method: 'POST',
       path: `/api/config/automation/config/${encodeURIComponent(id)}`,
       body: config,
+      adminOnly: true,
     });
   }
 }

@@ -26,6 +26,8 @@ export interface HaRequest {
    * data, an unreachable device), which says nothing about Home Assistant's health.
    */
   service?: string;
+  /** An administrator's endpoint: a 401 there means the token's user is not one, not a bad token. */
+  adminOnly?: boolean;
 }
 
 /** What the connection manager learns from every answer. */
@@ -128,6 +130,13 @@ export class HaRest {
       text = await readText(response.body, request.maxBytes ?? DEFAULT_MAX_BYTES);
     } catch (error) {
       throw this.transportError(error, request, deadline, signal);
+    }
+    if (status === 401 && request.adminOnly) {
+      throw new HaError(
+        "Home Assistant refused: the access token's user is not an administrator (needed to edit automations)",
+        'http',
+        401,
+      );
     }
     if (status === 401) {
       const reason = `Home Assistant refused the access token (HTTP 401): ${TOKEN_HELP}`;

@@ -132,6 +132,11 @@ describe('HaRest', () => {
     const denied = await failure(rest.request(get('/api/denied')));
     expect(denied).toMatchObject({ kind: 'unauthorized', status: 401 });
     expect(observed.at(-1)).toMatch(/^unauthorized: Home Assistant refused the access token \(HTTP 401\)/);
+    // On an administrator's endpoint, a 401 is about the user, not the token.
+    observed.length = 0;
+    const notAdmin = await failure(rest.request(get('/api/denied', { adminOnly: true })));
+    expect(notAdmin.message).toMatch(/user is not an administrator/);
+    expect(observed).toEqual([]);
     // Nothing echoes the token.
     expect(JSON.stringify([huge.message, denied.message, observed])).not.toContain('secret-token');
     await rest.close();
