@@ -3,6 +3,7 @@ import { connectClient } from '@neurhomia/mcp-mqtt-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeStackContainers, type StartedHomeStack } from '../src/home-stack.js';
 import { deliveredWithin, rawConnect } from '../src/mqtt.js';
+import { secretPaths } from '../src/secrets.js';
 
 /**
  * The weather image behind Mosquitto with the project's auth and ACL, driven by the core's
@@ -16,7 +17,7 @@ beforeAll(async () => {
   stack = await new HomeStackContainers().withWeatherEnvironment({ WEATHER_WATCH: 'Storm;1,1' }).start();
   client = await connectClient(stack.getConnectionString(), {
     ...(await stack.credentials('cli')),
-    apiKey: await stack.secret('api/cli.key'),
+    apiKey: await stack.secret(secretPaths.clientApiKey('cli')),
     timeoutMs: 10_000,
   });
   client.on('event', (e) => events.push(e));
@@ -96,7 +97,7 @@ describe('weather image through the authenticated broker', () => {
       id: 'rr',
       method: 'mcp.call_tool',
       params: { tool_name: 'get_current_weather', arguments: { location: '52.52,13.41' } },
-      auth: { api_key: await stack.secret('api/cli.key') },
+      auth: { api_key: await stack.secret(secretPaths.clientApiKey('cli')) },
     });
     const { output, exitCode } = await stack.broker.exec([
       'mosquitto_rr',
