@@ -68,6 +68,45 @@ export const CoreConfigSchema = z.object({
     .int()
     .min(1024)
     .default(256 * 1024),
+  /** Most requests in one JSON-RPC batch (-32600 past it): a 20 KB batch must not cost 1 MB of answer. */
+  MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(100),
+  /**
+   * Largest answer in bytes; the broker's Maximum Packet Size (CONNACK) lowers it further. A larger
+   * answer is replaced by a short -32000 error naming the limit.
+   */
+  MAX_ANSWER_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
+  /** MQTT 5 Response Topic and Correlation Data caps, checked before anything is stored. */
+  MAX_RESPONSE_TOPIC_BYTES: z.coerce.number().int().min(16).max(65_535).default(256),
+  MAX_CORRELATION_BYTES: z.coerce.number().int().min(8).max(65_535).default(128),
+  /**
+   * Share group of the request subscription (`$share/{group}/mcp/{id}/jsonrpc/request`), the same
+   * for every replica; default: the service id. A secret one (MCP_SHARE_GROUP_FILE) stops a
+   * client from joining the group and taking requests away from the service.
+   */
+  MCP_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 characters among A-Z a-z 0-9 _ -')
+    .optional(),
+  /**
+   * Clients that relay other callers' requests (the HTTP gateway): answers to their inbox are
+   * given for any key, since the relay, alone able to read its inbox, matches them by
+   * unguessable Correlation Data. Comma-separated MQTT user names.
+   */
+  MCP_RELAY_CLIENTS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  /** Calls waiting on one serialisation key (per entity, per container); -32005 past it. */
+  MAX_WAITERS_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(32),
 });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 
@@ -120,7 +159,7 @@ export function loadConfig<Schema extends z.ZodObject>(
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'config');
       const got = values[name];
-      const secret = /PASSWORD|KEY|TOKEN|SECRET/.test(name);
+      const secret = /PASSWORD|KEY|TOKEN|SECRET|SHARE_GROUP/.test(name);
       problems.push(`${name}: ${issue.message}${got === undefined || secret ? '' : ` (got "${got}")`}`);
     }
   }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { defineService, type SetupContext } from '@neurhomia/mcp-mqtt-core';
+import { defineService, periodicTask, type SetupContext, type Task } from '@neurhomia/mcp-mqtt-core';
 import { thresholdsFromConfig } from './alerts/thresholds.js';
 import { AlertWatcher, WEATHER_ALERT_EVENT } from './alerts/watcher.js';
 import { providerName, type WeatherConfig, WeatherConfigSchema } from './config.js';
@@ -11,20 +10,6 @@ import { createWeatherWidgetResource } from './resources/weather-widget.js';
 import { createGetCurrentWeatherTool } from './tools/get-current-weather.js';
 import { createGetForecastTool } from './tools/get-forecast.js';
 import { createGetWeatherAlertsTool } from './tools/get-weather-alerts.js';
-
-/** The version announced in discovery: the package's, read once (works from src/ and dist/). */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
-export const VERSION = packageVersion();
 
 /** The provider the configuration asks for, its HTTP calls inside the given circuit breaker. */
 export function createProvider(config: WeatherConfig, guard: Guard): WeatherProvider {
@@ -65,6 +50,28 @@ export function setupWeather(ctx: SetupContext<WeatherConfig>) {
     { provider: name, watch: config.WEATHER_WATCH.map((w) => w.label), thresholds },
     'weather service configured',
   );
+  const tasks: Task[] = [];
+  if (config.WEATHER_WATCH.length > 0) {
+    const watcher = new AlertWatcher({
+      provider,
+      locations: config.WEATHER_WATCH,
+      days: config.WEATHER_ALERT_DAYS,
+      thresholds,
+      events: ctx.events,
+      logger: ctx.logger.child({ task: ALERT_WATCHER }),
+    });
+    tasks.push(
+      periodicTask({
+        name: ALERT_WATCHER,
+        intervalMs: config.WEATHER_WATCH_INTERVAL * 1000,
+        run: async (signal) => {
+          await watcher.poll(signal);
+        },
+      }),
+    );
+  } else {
+    ctx.logger.info('WEATHER_WATCH is empty: no weather_alert events will be published');
+  }
   return {
     tools: [
       createGetCurrentWeatherTool(provider, { cacheTtlMs: config.WEATHER_CACHE_CURRENT_TTL_S * 1000 }),
@@ -77,30 +84,22 @@ export function setupWeather(ctx: SetupContext<WeatherConfig>) {
     ],
     resources: [
       createWeatherWidgetResource({
-        serviceId: ctx.serviceId,
-        version: VERSION,
+        version: ctx.version,
         provider: name,
         maxForecastDays: provider.maxForecastDays,
+        alertTopic: ctx.events.topic(WEATHER_ALERT_EVENT),
       }),
     ],
-    tasks: [
-      new AlertWatcher({
-        provider,
-        locations: config.WEATHER_WATCH,
-        intervalMs: config.WEATHER_WATCH_INTERVAL * 1000,
-        days: config.WEATHER_ALERT_DAYS,
-        thresholds,
-        events: ctx.events,
-        logger: ctx.logger.child({ task: 'weather-alert-watcher' }),
-      }),
-    ],
+    tasks,
   };
 }
+
+/** Polls the forecast of the WEATHER_WATCH places and publishes weather_alert events. */
+const ALERT_WATCHER = 'weather-alert-watcher';
 
 export const weatherService = defineService({
   id: 'weather',
   name: 'Weather Service',
-  version: VERSION,
   description:
     'Current weather, daily forecast and derived weather alerts (Open-Meteo by default, OpenWeatherMap with a key), ' +
     'a dashboard widget, and weather_alert events for watched places',

@@ -12,6 +12,7 @@ export function toolContext(signal: AbortSignal = new AbortController().signal):
     logger: silentLogger(),
     caller: { id: 'test', keyId: undefined, scopes: ['weather:read'] },
     requestId: 1,
+    priority: 'medium',
   };
 }
 

@@ -124,7 +124,7 @@ describe('weather service over MQTT', () => {
       'mcp.health_check',
       {},
     );
-    expect(healthy.dependencies['open-meteo']).toBe('closed');
+    expect(healthy.dependencies['open-meteo']).toBe('ok');
     upstream.control({ mode: 'fail' });
     for (const location of ['2,2', '3,3']) {
       const result = await client.callTool(serviceId, 'get_current_weather', { location });
@@ -135,7 +135,11 @@ describe('weather service over MQTT', () => {
       'mcp.health_check',
       {},
     );
-    expect(degraded).toMatchObject({ status: 'degraded', dependencies: { 'open-meteo': 'open' } });
+    expect(degraded).toMatchObject({
+      status: 'degraded',
+      dependencies: { 'open-meteo': 'down' },
+      dependency_details: { 'open-meteo': { circuit: 'open' } },
+    });
     await expect(
       client.callTool(serviceId, 'get_current_weather', { location: '4,4' }),
     ).rejects.toMatchObject({ code: -32006 });

@@ -5,4 +5,3 @@ export {
   type ServiceStatus,
 } from './client.js';
 export { ConnectionLostError, RemoteError, RequestTimeoutError } from './errors.js';
-export { MqttClientTransport, type MqttClientTransportOptions } from './transport.js';

@@ -39,13 +39,38 @@ export function createMetrics(serviceId: string) {
     }),
     rejected: new Counter({
       name: 'mcp_rejected_messages_total',
-      help: 'Messages refused before execution (reason: parse, invalid, oversized, response_topic, duplicate)',
+      help: 'Messages refused before execution (reason: parse, invalid, oversized, batch, response_topic, property_size, retained, inbox, answer_size, duplicate)',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
     connected: new Gauge({
       name: 'mcp_broker_connected',
       help: '1 while connected to the broker',
+      registers: [registry],
+    }),
+    queueWait: new Histogram({
+      name: 'mcp_queue_wait_seconds',
+      help: 'Time a call waited for a slot of its dependency, by dependency and priority',
+      labelNames: ['dependency', 'priority'] as const,
+      buckets: [0, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    lockWait: new Histogram({
+      name: 'mcp_lock_wait_seconds',
+      help: 'Time a call waited for its serialisation key (per-entity or per-container lock)',
+      buckets: [0, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    coalesced: new Counter({
+      name: 'mcp_coalesced_calls_total',
+      help: 'Calls answered by sharing an identical call already running',
+      labelNames: ['tool'] as const,
+      registers: [registry],
+    }),
+    refused: new Counter({
+      name: 'mcp_refused_calls_total',
+      help: 'Calls refused by authentication or permissions (-32001, -32002), by reason',
+      labelNames: ['reason'] as const,
       registers: [registry],
     }),
     circuit: new Gauge({

@@ -71,3 +71,14 @@ export class ToolError extends Error {
     this.data = options.data;
   }
 }
+
+/**
+ * The caller cancelled the request (`notifications/cancelled`): the work stops and, as MCP asks,
+ * no answer is sent for it.
+ */
+export class RequestCancelledError extends Error {
+  constructor(reason?: string) {
+    super(reason ? `request cancelled: ${reason}` : 'request cancelled');
+    this.name = 'RequestCancelledError';
+  }
+}

@@ -16,12 +16,16 @@ export function isValidServiceId(id: string): boolean {
   return SERVICE_ID_PATTERN.test(id) && !(RESERVED_IDS as readonly string[]).includes(id);
 }
 
-export function serviceTopics(serviceId: string) {
+/**
+ * A service's topics. `shareGroup` names the shared subscription of its replicas (default: the
+ * service id; the stack gives each service a secret one so that no client can join the group).
+ */
+export function serviceTopics(serviceId: string, shareGroup: string = serviceId) {
   const base = `${ROOT}/${serviceId}`;
   return {
     request: `${base}/jsonrpc/request`,
     /** Replicas share the request stream: each request goes to exactly one instance. */
-    sharedRequest: `$share/${serviceId}/${base}/jsonrpc/request`,
+    sharedRequest: `$share/${shareGroup}/${base}/jsonrpc/request`,
     response: `${base}/jsonrpc/response`,
     notification: `${base}/jsonrpc/notification`,
     discovery: `${base}/discovery`,
@@ -46,6 +50,11 @@ export const anyService = {
   events: `${ROOT}/+/events/#`,
 };
 
+/** Events of one service or all (`+`), one event or all (`#`): a subscription filter. */
+export function eventFilter(serviceId = '+', event = '#'): string {
+  return `${ROOT}/${serviceId}/events/${event}`;
+}
+
 export function clientTopics(clientId: string, instance: string) {
   const base = `${ROOT}/clients/${clientId}/${instance}`;
   return { base, response: `${base}/response`, all: `${ROOT}/clients/${clientId}/#` };
@@ -60,7 +69,10 @@ export function parseServiceTopic(topic: string): { serviceId: string; rest: str
   return { serviceId, rest: parts.slice(2).join('/') };
 }
 
-/** `mcp/clients/{client}/…` → the client segment (used to key per-caller limits). */
+/**
+ * `mcp/clients/{client}/…` → the client segment: the caller's identity in open mode, and the
+ * client whose key must have made a request answered there.
+ */
 export function clientIdFromTopic(topic: string): string | undefined {
   const parts = topic.split('/');
   return parts[0] === ROOT && parts[1] === 'clients' && parts[2] ? parts[2] : undefined;

@@ -7,42 +7,72 @@ import type { Caller } from '../service/define.js';
 /** How far a signed request's timestamp may be from the service clock. */
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
 
-interface ApiKey {
+export interface ApiKey {
   digest: Buffer;
   keyId: string;
+  /** The client the key belongs to: answers to `mcp/clients/{owner}/…` need a key it owns. */
+  owner: string | undefined;
   scopes: readonly string[];
 }
 
 /** A short, stable, non-reversible name for a key: safe in logs and metrics. */
 export function keyId(key: string): string {
-  return `key_${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+  return keyIdOfDigest(digest(key));
+}
+
+function keyIdOfDigest(value: Buffer): string {
+  return `key_${value.toString('hex').slice(0, 8)}`;
 }
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** `MCP_API_KEYS`: `key=scope|scope,key2=*`. Throws with the entry number on a malformed entry. */
+/** The same character set as MQTT user names in the stack (mosquitto/bootstrap/init-secrets.sh). */
+const OWNER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const DIGEST = /^sha256:([0-9a-f]{64})$/i;
+
+/** The digest form of a key entry, as services in the stack receive them: `name:sha256:<hex>=scopes`. */
+export function keyDigestEntry(owner: string, key: string, scopes: readonly string[]): string {
+  return `${owner}:sha256:${digest(key).toString('hex')}=${scopes.join('|')}`;
+}
+
+/**
+ * `MCP_API_KEYS`, entries separated by commas or new lines:
+ *   `key=scope|scope`                  a key (legacy: it names no owner)
+ *   `name:key=scope|scope`             a key owned by client `name` (its MQTT user name)
+ *   `name:sha256:<64 hex>=scope|scope` the same with only the key's SHA-256: nothing to leak
+ * Throws with the entry number (never its text: it holds a secret) on a malformed entry.
+ */
 export function parseApiKeys(spec: string): ApiKey[] {
   return spec
     .split(/[,\n]/)
     .map((entry) => entry.trim())
     .filter((entry) => entry.length > 0 && !entry.startsWith('#'))
     .map((entry, index) => {
-      const eq = entry.indexOf('=');
-      const key = eq === -1 ? '' : entry.slice(0, eq).trim();
-      const scopes =
-        eq === -1
-          ? []
-          : entry
-              .slice(eq + 1)
-              .split('|')
-              .map((s) => s.trim())
-              .filter(Boolean);
-      if (key.length < 8 || scopes.length === 0) {
-        throw new Error(
-          `MCP_API_KEYS: entry ${index + 1} is not key=scope|scope with a key of 8 or more characters`,
-        );
+      const bad = (what: string) =>
+        new Error(`MCP_API_KEYS: entry ${index + 1} ${what} (expected [name:]key=scope|scope)`);
+      const eq = entry.lastIndexOf('=');
+      if (eq === -1) throw bad('has no "="');
+      const left = entry.slice(0, eq).trim();
+      const scopes = entry
+        .slice(eq + 1)
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (scopes.length === 0) throw bad('grants no scope');
+      if (/^sha256:/i.test(left)) throw bad('gives a digest without an owner name');
+      const colon = left.indexOf(':');
+      const owner = colon > 0 && OWNER.test(left.slice(0, colon)) ? left.slice(0, colon) : undefined;
+      const secret = owner === undefined ? left : left.slice(colon + 1);
+      const hashed = DIGEST.exec(secret);
+      if (!hashed && /^sha256:/i.test(secret))
+        throw bad('has a malformed digest (sha256: and 64 hex digits)');
+      if (hashed) {
+        const value = Buffer.from(hashed[1]!.toLowerCase(), 'hex');
+        return { digest: value, keyId: keyIdOfDigest(value), owner, scopes };
       }
-      return { digest: digest(key), keyId: keyId(key), scopes };
+      if (secret.length < 8) throw bad('has a key shorter than 8 characters');
+      const value = digest(secret);
+      return { digest: value, keyId: keyIdOfDigest(value), owner, scopes };
     });
 }
 
@@ -142,7 +172,20 @@ export class Authenticator {
     }
     if (!match) throw unauthorized('unknown API key');
     if (auth.signature !== undefined || this.options.requireSignature) this.verifySignature(request, auth);
-    return { id: match.keyId, keyId: match.keyId, scopes: match.scopes };
+    return { id: match.keyId, keyId: match.keyId, owner: match.owner, scopes: match.scopes };
+  }
+
+  /** Keys that name no owner: their callers may have answers sent to any client's inbox. */
+  get unownedKeys(): number {
+    return this.options.keys.filter((key) => key.owner === undefined).length;
+  }
+
+  /**
+   * Whether an answer may go to the private inbox of client `inbox` (`mcp/clients/{inbox}/…`):
+   * always in open mode; else only for a key that `inbox` owns (or a legacy key naming no owner).
+   */
+  mayAnswer(caller: Caller, inbox: string): boolean {
+    return this.open || caller.owner === undefined || caller.owner === inbox;
   }
 
   private verifySignature(

@@ -1,4 +1,5 @@
 import { ErrorCode, RpcError } from '../protocol/errors.js';
+import type { ConcurrencyLimit } from '../scheduling/concurrency-limit.js';
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
@@ -35,6 +36,8 @@ export class CircuitBreaker {
   private trialInFlight = false;
   private current: CircuitState = 'closed';
   readonly options: CircuitBreakerOptions;
+  /** The upstream's concurrency limit, when the breaker was made with `concurrency`. */
+  limit: ConcurrencyLimit | undefined;
 
   constructor(
     readonly name: string,
@@ -50,6 +53,18 @@ export class CircuitBreaker {
       this.transition('half-open');
     }
     return this.current;
+  }
+
+  /** Consecutive failures counted so far (health detail). */
+  get consecutiveFailures(): number {
+    return this.failures;
+  }
+
+  /** Milliseconds until an open circuit lets a trial call through (0 when not open). */
+  get retryInMs(): number {
+    return this.current === 'open'
+      ? Math.max(0, this.options.resetTimeoutMs - (this.now() - this.openedAt))
+      : 0;
   }
 
   async run<T>(operation: () => Promise<T>): Promise<T> {

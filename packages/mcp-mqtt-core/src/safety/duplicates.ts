@@ -5,6 +5,8 @@ import { LRUCache } from 'lru-cache';
 export const DUPLICATE_WINDOW_MS = 30_000;
 /** Payloads up to this size are kept as they are for the comparison; larger ones as a hash. */
 const KEEP_PAYLOAD_BYTES = 4096;
+/** What an entry costs beyond its key, fingerprint and answer: map node, objects, promise. */
+const ENTRY_OVERHEAD_BYTES = 200;
 
 interface Entry<Answer> {
   /** The request's bytes (or their SHA-256 when large), to tell a true repeat from a reuse. */
@@ -25,8 +27,17 @@ interface Entry<Answer> {
 export class DuplicateFilter<Answer> {
   private readonly entries: LRUCache<string, Entry<Answer>>;
 
-  constructor(max = 10_000) {
-    this.entries = new LRUCache({ max, ttl: DUPLICATE_WINDOW_MS });
+  /**
+   * Bounded in entries and in bytes: a key holds the caller's Response Topic and Correlation
+   * Data, an entry holds the answer, and both come from (or go to) the network. `sizeOf` tells an
+   * answer's bytes once it is known; an entry is re-weighed then.
+   */
+  constructor(
+    max = 10_000,
+    maxBytes = 16 * 1024 * 1024,
+    private readonly sizeOf: (answer: Answer) => number = () => 0,
+  ) {
+    this.entries = new LRUCache({ max, maxSize: maxBytes, ttl: DUPLICATE_WINDOW_MS });
   }
 
   static key(parts: {
@@ -57,7 +68,18 @@ export class DuplicateFilter<Answer> {
     if (existing?.fingerprint.equals(fingerprint)) return { answer: existing.answer, duplicate: true };
     const answer = execute();
     // A copy: MQTT.js may reuse the buffer of a received packet.
-    this.entries.set(key, { fingerprint: Buffer.from(fingerprint), answer });
+    const entry = { fingerprint: Buffer.from(fingerprint), answer };
+    const base = ENTRY_OVERHEAD_BYTES + key.length * 2 + entry.fingerprint.length;
+    this.entries.set(key, entry, { size: base });
+    answer.then(
+      (value) => {
+        // Re-weighed with its answer, unless it was evicted or replaced meanwhile. A new object:
+        // lru-cache keeps the old size when the same value is set again.
+        if (this.entries.peek(key) === entry)
+          this.entries.set(key, { ...entry }, { size: base + this.sizeOf(value), noUpdateTTL: true });
+      },
+      () => {},
+    );
     return { answer, duplicate: false };
   }
 }

@@ -7,15 +7,24 @@ interface Bucket {
   updatedAt: number;
 }
 
-/** Token buckets per (tool, caller), in a bounded map so a flood of callers cannot grow memory. */
+/**
+ * Token buckets per (tool, caller), in a map bounded in entries and in bytes (keys come from the
+ * network), so that a flood of callers cannot grow memory.
+ */
 export class RateLimiter {
   private readonly buckets: LRUCache<string, Bucket>;
 
   constructor(
     maxCallers = 10_000,
     private readonly now: () => number = Date.now,
+    maxBytes = 4 * 1024 * 1024,
   ) {
-    this.buckets = new LRUCache({ max: maxCallers });
+    // ~64 bytes of bucket and map overhead per entry, plus its key.
+    this.buckets = new LRUCache({
+      max: maxCallers,
+      maxSize: maxBytes,
+      sizeCalculation: (_b, key) => 64 + key.length,
+    });
   }
 
   /** Takes one token or throws -32005 with the wait in `retry_after_s`. */
@@ -31,6 +40,7 @@ export class RateLimiter {
       this.buckets.set(key, bucket);
       const waitS = (1 - bucket.tokens) / limit.refillPerSecond;
       throw new RpcError(ErrorCode.RateLimited, 'Rate limited: too many calls, slow down', {
+        reason: 'rate_limited',
         retry_after_s: Math.max(1, Math.ceil(waitS)),
         limit: limit.capacity,
         refill_per_second: limit.refillPerSecond,

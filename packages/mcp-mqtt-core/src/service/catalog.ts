@@ -39,6 +39,8 @@ function jsonSchemaOf(schema: z.ZodObject): Record<string, unknown> {
 /** The tools and resources of a service, validated and indexed once at start. */
 export class Catalog {
   readonly tools = new Map<string, CatalogTool>();
+  /** What `tools/list` and discovery show: every tool not declared `listed: false`. */
+  readonly listed: CatalogTool[] = [];
   readonly resources = new Map<string, CatalogResource>();
   private readonly resourcesByUri = new Map<string, CatalogResource>();
 
@@ -58,7 +60,9 @@ export class Catalog {
         ...(definition.permissions?.length ? { permissions: definition.permissions } : {}),
         ...(definition.annotations ? { annotations: { ...definition.annotations } } : {}),
       };
-      this.tools.set(definition.name, { definition, schema, descriptor });
+      const entry = { definition, schema, descriptor };
+      this.tools.set(definition.name, entry);
+      if (definition.listed !== false) this.listed.push(entry);
     }
     for (const definition of resources) {
       if (this.resources.has(definition.id)) throw new Error(`resource ${definition.id} is declared twice`);

@@ -3,6 +3,10 @@ import type { z } from 'zod';
 import type { CoreConfig } from '../config.js';
 import type { RequestId } from '../protocol/jsonrpc.js';
 import type { CircuitBreaker, CircuitBreakerOptions } from '../safety/circuit-breaker.js';
+import type { ConcurrencyLimit, ConcurrencyLimitOptions } from '../scheduling/concurrency-limit.js';
+import type { Priority } from '../scheduling/priority.js';
+
+export type { Logger } from 'pino';
 
 /** MCP tool annotations (hints for the assistant; the core enforces nothing from them). */
 export interface ToolAnnotations {
@@ -18,16 +22,31 @@ export interface Caller {
   /** Stable key for per-caller limits and the audit trail. Never the API key itself. */
   id: string;
   keyId: string | undefined;
+  /** The client the key belongs to (`name:key=…` in MCP_API_KEYS), when the key names one. */
+  owner?: string | undefined;
   scopes: readonly string[];
 }
 
 export interface ToolContext {
-  /** Aborted when the tool's timeout fires or the service shuts down: pass it to I/O. */
+  /**
+   * Aborted when the call's timeout fires, the caller cancels it (`notifications/cancelled`) or
+   * the service shuts down: pass it to I/O. A coalesced call's signal aborts only when every
+   * caller sharing it has gone.
+   */
   signal: AbortSignal;
   logger: Logger;
   caller: Caller;
   requestId: RequestId | null;
+  /** The priority the call runs at (the caller's `mcp_metadata.priority`, else the tool's). */
+  priority: Priority;
+  /** The `serialize` key this call holds (the first in sorted order when it holds several). */
+  lockKey?: string | undefined;
+  /** Every `serialize` key this call holds, sorted (resolved, when `serialize` returned a promise). */
+  lockKeys: readonly string[];
 }
+
+/** What `serialize` returns: one key, several, or none (no lock). */
+export type LockKeys = string | readonly string[] | undefined;
 
 export interface RateLimitOptions {
   /** Bucket size: calls a caller may burst. */
@@ -61,6 +80,42 @@ export interface ToolDefinition<
   timeoutMs?: number;
   rateLimit?: RateLimitOptions;
   cache?: CacheOptions<z.infer<Input>>;
+  /**
+   * Scopes this particular call needs beyond `permissions`, from its validated arguments (e.g.
+   * `ha:admin` to unlock a lock). Checked before the call is queued: a refused call never runs.
+   */
+  permissionsFor?: (args: z.infer<Input>) => readonly string[] | undefined;
+  /** Seed 002's levels; a caller may ask another with `mcp_metadata.priority`. Default `medium`. */
+  priority?: Priority;
+  /**
+   * Calls with the same key run one at a time, in arrival order (a per-entity or per-container
+   * lock); `undefined` = no lock. A waiting call counts against its timeout.
+   *
+   * The key may come from a promise: an entity named several ways (a container by id, id prefix
+   * or name) is resolved to one canonical key first, so that every spelling shares the lock.
+   * Such calls queue in the order their keys resolve; a resolution that throws fails the call as
+   * the handler would (a ToolError becomes `isError`). The handler sees its keys in `ctx.lockKeys`.
+   *
+   * A call that touches several entities at once (every light of a room) returns all their keys:
+   * it holds every one of them while it runs, so no other call on any of them overlaps it. Keys
+   * are taken in sorted order, which keeps two calls sharing keys from waiting on each other.
+   */
+  serialize?: (args: z.infer<Input>, ctx: { signal: AbortSignal }) => LockKeys | Promise<LockKeys>;
+  /**
+   * For reads: identical calls (same tool, same validated arguments — or the same cache key)
+   * arriving while one runs share its execution and its answer.
+   */
+  coalesce?: boolean;
+  /**
+   * The upstream dependency the tool calls: its concurrency limit (and priority queue) applies.
+   * From `dependencies.limit(…)` or a circuit breaker made with `concurrency`.
+   */
+  uses?: ConcurrencyLimit | CircuitBreaker;
+  /**
+   * Listed in `tools/list` and discovery (default true). An unlisted tool is still answered: a
+   * service in a read-only mode hides its writes and refuses a call with a clear reason.
+   */
+  listed?: boolean;
   handler(args: z.infer<Input>, ctx: ToolContext): Promise<Output> | Output;
 }
 
@@ -99,33 +154,69 @@ export function defineResource(resource: ResourceDefinition): ResourceDefinition
   return resource;
 }
 
+export interface TaskContext {
+  logger: Logger;
+  /** Aborted when the service stops. */
+  signal: AbortSignal;
+}
+
 /** Background work of a service (pollers, watchers). Constructors do nothing; `start` does. */
 export interface Task {
   name: string;
-  start(): void | Promise<void>;
+  start(ctx: TaskContext): void | Promise<void>;
   stop(): void | Promise<void>;
 }
 
 export interface EventPublisher {
   /** Publishes on `mcp/{service}/events/{event}` (QoS 1, not retained). Names must be declared. */
   publish(event: string, payload: Record<string, unknown>): Promise<void>;
+  /** The topic an event goes out on (for widgets and docs that point clients at it). */
+  topic(event: string): string;
 }
 
-export type DependencyState = string;
+/** `ok` works; `degraded` works partly or slowly; `down` does not work. */
+export type DependencyStatus = 'ok' | 'degraded' | 'down';
+
+/** A dependency's live state: its status, and details a person can act on. */
+export interface DependencyReport {
+  status: DependencyStatus;
+  /** Why it is not ok, in words (`invalid access token`, `connection refused`…). */
+  reason?: string;
+  [detail: string]: unknown;
+}
 
 export interface Dependencies {
-  /** A circuit breaker around an upstream, reported live in `mcp.health_check` dependencies. */
-  circuitBreaker(name: string, options?: Partial<CircuitBreakerOptions>): CircuitBreaker;
-  /** Any other live dependency state (`connected`, `disconnected`…); healthy states listed. */
-  register(name: string, state: () => DependencyState, healthy?: readonly string[]): void;
+  /**
+   * A circuit breaker around an upstream, reported live in health (`ok` closed, `degraded`
+   * half-open, `down` open). With `concurrency`, it is also the upstream's concurrency limit.
+   */
+  circuitBreaker(
+    name: string,
+    options?: Partial<CircuitBreakerOptions> & Partial<ConcurrencyLimitOptions>,
+  ): CircuitBreaker;
+  /** At most `concurrency` calls of the tools that use it (`uses`) at once; a priority queue behind. */
+  limit(name: string, options: ConcurrencyLimitOptions | number): ConcurrencyLimit;
+  /** Any other live dependency (a WebSocket, a daemon): probed on every health report. */
+  register(name: string, probe: () => DependencyStatus | DependencyReport): void;
+}
+
+export interface ToolCache {
+  /**
+   * Forgets cached results of `tool`: every entry, or the one under `key` (what the tool's
+   * `cache.key` returns). For data that changed upstream before its TTL (a state_changed event).
+   */
+  invalidate(tool: string, key?: string): number;
 }
 
 export interface SetupContext<Config> {
   serviceId: string;
+  /** The version announced in discovery (the definition's, or its package.json's). */
+  version: string;
   config: Config;
   logger: Logger;
   events: EventPublisher;
   dependencies: Dependencies;
+  cache: ToolCache;
 }
 
 export interface ServiceParts {
@@ -138,7 +229,11 @@ export interface ServiceDefinition<Config extends CoreConfig = CoreConfig> {
   /** Default service id; `MCP_SERVICE_ID` overrides it. */
   id: string;
   name: string;
-  version: string;
+  /**
+   * Announced in discovery and health. Default: the `version` of the service's package.json (the
+   * nearest one above the process's entry module, else above the working directory).
+   */
+  version?: string;
   description: string;
   /** The service's config schema: `CoreConfigSchema.extend({…})`. */
   config: z.ZodType<Config>;

@@ -2,48 +2,41 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import { brokerUrl, ConfigError, type CoreConfig, loadConfig } from '../config.js';
+import { brokerUrl, type CoreConfig } from '../config.js';
 import { connect, subscribe } from '../mqtt/connection.js';
+import { RequestListener } from '../mqtt/request-listener.js';
 import { startHttpServer } from '../observability/http.js';
-import { createLoggers, LogMirror } from '../observability/logger.js';
-import { createMetrics, type Metrics } from '../observability/metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import { DiscoveryDocumentSchema } from '../protocol/mcp.js';
-import { EVENT_NAME_PATTERN, type ServiceTopics, serviceTopics, systemTopics } from '../protocol/topics.js';
-import { Authenticator, parseApiKeys } from '../safety/auth.js';
-import { RateLimiter } from '../safety/rate-limit.js';
-import { ResultCache } from '../safety/result-cache.js';
-import { Catalog } from './catalog.js';
-import type { EventPublisher, ServiceDefinition, ServiceParts, Task } from './define.js';
-import { Dispatcher } from './dispatcher.js';
-import { DependencyRegistry, type HealthReport } from './health.js';
-import { discoveryDocument, heartbeat, type PresenceInfo } from './presence.js';
-import { RequestHandler } from './request-handler.js';
-import { ToolRunner } from './tool-runner.js';
+import { type ServiceTopics, serviceTopics, systemTopics } from '../protocol/topics.js';
+import { type BuildOptions, buildService, type ServiceCore, stoppingError } from './build.js';
+import type { ServiceDefinition, Task } from './define.js';
+import type { Endpoint } from './endpoint.js';
+import type { HealthReport } from './health.js';
+import { discoveryDocument, heartbeat } from './presence.js';
 
 /** Longest a graceful stop waits for requests in flight. */
 const DRAIN_TIMEOUT_MS = 10_000;
 /** `mcp/system/discovery` makes every service re-announce, at most this often. */
 const REANNOUNCE_MIN_INTERVAL_MS = 1_000;
 
-export interface RuntimeOptions {
-  env?: NodeJS.ProcessEnv;
-  /** Replaces the pino logger built from LOG_LEVEL (tests). */
-  logger?: Logger;
-}
+export type RuntimeOptions = BuildOptions;
 
 /**
  * One running service: owns its MQTT connection, presence (discovery, Last Will, heartbeat),
- * request handling and background tasks. `start`/`stop` do the work; the constructor only wires.
+ * the MQTT binding of its endpoint and its background tasks. `start`/`stop` do the work; the
+ * constructor only wires.
  */
 export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   readonly serviceId: string;
   readonly topics: ServiceTopics;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly config: Config;
+  readonly endpoint: Endpoint;
   private client: MqttClient | undefined;
   private readonly startedAt = Date.now();
-  private readonly requests: RequestHandler;
+  private readonly requests: RequestListener;
   private readonly timers: NodeJS.Timeout[] = [];
   private http: Server | undefined;
   private stopping = false;
@@ -53,32 +46,29 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   private connectionState: 'connecting' | 'connected' | 'disconnected' = 'connecting';
   private subscribed = false;
 
-  private constructor(
-    readonly definition: ServiceDefinition<Config>,
-    readonly config: Config,
-    private readonly parts: Required<ServiceParts>,
-    private readonly presence: PresenceInfo,
-    readonly dispatcher: Dispatcher,
-    private readonly dependencies: DependencyRegistry,
-    private readonly mirror: LogMirror,
-    private readonly authenticator: Authenticator,
-    logger: Logger,
-    metrics: Metrics,
-    /** Aborted on stop: tools still running see their signal abort. */
-    private readonly shutdown: AbortController,
-  ) {
-    dependencies.registerEssential('mqtt', () => this.connectionState, ['connected']);
-    this.serviceId = presence.serviceId;
-    this.topics = serviceTopics(this.serviceId);
-    this.logger = logger;
-    this.metrics = metrics;
-    this.requests = new RequestHandler({
+  private constructor(readonly core: ServiceCore<Config>) {
+    this.serviceId = core.serviceId;
+    this.config = core.config;
+    this.logger = core.logger;
+    this.metrics = core.metrics;
+    this.endpoint = core.endpoint;
+    this.topics = serviceTopics(this.serviceId, core.config.MCP_SHARE_GROUP);
+    core.dependencies.registerEssential('mqtt', () =>
+      this.connectionState === 'connected'
+        ? { status: 'ok', connection: 'connected' }
+        : { status: 'down', connection: this.connectionState, reason: 'not connected to the broker' },
+    );
+    core.setEventSink((event, payload) => this.publishEvent(event, payload));
+    this.requests = new RequestListener({
       topics: this.topics,
-      dispatcher,
-      metrics,
-      logger,
-      maxInFlight: config.MAX_IN_FLIGHT,
-      maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
+      endpoint: core.endpoint,
+      metrics: core.metrics,
+      logger: core.logger,
+      warnings: core.warnings,
+      limits: {
+        maxResponseTopicBytes: core.config.MAX_RESPONSE_TOPIC_BYTES,
+        maxCorrelationBytes: core.config.MAX_CORRELATION_BYTES,
+      },
       client: () => this.client,
       connected: () => this.connectionState === 'connected',
     });
@@ -89,113 +79,28 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     definition: ServiceDefinition<Config>,
     options: RuntimeOptions = {},
   ): Promise<ServiceRuntime<Config>> {
-    if (!(definition.config instanceof z.ZodObject))
-      throw new TypeError('service config must be a zod object schema');
-    const config = loadConfig(
-      definition.config as unknown as z.ZodObject,
-      options.env ?? process.env,
-    ) as Config;
-    const serviceId = config.MCP_SERVICE_ID ?? definition.id;
-    const mirror = new LogMirror();
-    const loggers = options.logger
-      ? { logger: options.logger, audit: options.logger }
-      : createLoggers({
-          level: config.LOG_LEVEL,
-          mirrorLevel: config.MQTT_LOG_LEVEL,
-          mirror,
-          name: serviceId,
-        });
-    const { logger } = loggers;
-    const metrics = createMetrics(serviceId);
-    const dependencies = new DependencyRegistry(logger, metrics);
-    let keys: ReturnType<typeof parseApiKeys>;
-    try {
-      keys = parseApiKeys(config.MCP_API_KEYS ?? '');
-    } catch (err) {
-      throw new ConfigError([(err as Error).message]);
-    }
-    const authenticator = new Authenticator({
-      serviceId,
-      keys,
-      requireSignature: config.MCP_REQUIRE_SIGNATURE,
-    });
+    return new ServiceRuntime(await buildService(definition, options));
+  }
 
-    let runtime: ServiceRuntime<Config> | undefined;
-    const declaredEvents = new Set(definition.events ?? []);
-    for (const event of declaredEvents) {
-      if (!EVENT_NAME_PATTERN.test(event))
-        throw new Error(`event name "${event}" must match ${EVENT_NAME_PATTERN}`);
-    }
-    const events: EventPublisher = {
-      publish: async (event, payload) => {
-        if (!declaredEvents.has(event)) throw new Error(`event "${event}" is not declared by the service`);
-        if (!runtime) throw new Error('events can be published once the service has started');
-        await runtime.publishEvent(event, payload);
-      },
-    };
-    const declared = await definition.setup({ serviceId, config, logger, events, dependencies });
-    const parts: Required<ServiceParts> = {
-      tools: declared.tools,
-      resources: declared.resources ?? [],
-      tasks: declared.tasks ?? [],
-    };
-    const catalog = new Catalog(serviceId, parts.tools, parts.resources);
-    const presence: PresenceInfo = {
-      serviceId,
-      name: definition.name,
-      version: definition.version,
-      description: definition.description,
-      tools: [...catalog.tools.keys()],
-      resources: [...catalog.resources.keys()],
-      events: [...declaredEvents],
-      heartbeatIntervalS: config.HEARTBEAT_INTERVAL,
-    };
-    const shutdown = new AbortController();
-    const toolRunner = new ToolRunner(catalog, {
-      logger,
-      metrics,
-      cache: new ResultCache(),
-      rateLimiter: new RateLimiter(),
-      shutdownSignal: shutdown.signal,
-    });
-    const dispatcher = new Dispatcher({
-      serviceId,
-      name: definition.name,
-      version: definition.version,
-      description: definition.description,
-      catalog,
-      tools: toolRunner,
-      authenticator,
-      // Called per request, after construction below.
-      health: () => runtime!.health(),
-      logger,
-      audit: loggers.audit,
-    });
-    runtime = new ServiceRuntime(
-      definition,
-      config,
-      parts,
-      presence,
-      dispatcher,
-      dependencies,
-      mirror,
-      authenticator,
-      logger,
-      metrics,
-      shutdown,
-    );
-    return runtime;
+  get definition(): ServiceDefinition<Config> {
+    return this.core.definition;
   }
 
   health(): HealthReport {
-    return this.dependencies.report(this.definition.version, this.startedAt);
+    return this.core.health();
   }
 
   /** Connects, subscribes, announces; resolves once discovery is published the first time. */
   async start(): Promise<void> {
-    const { config, topics, logger } = this;
-    if (this.authenticator.open) {
+    const { config, topics, logger, core } = this;
+    if (core.authenticator.open) {
       logger.warn('MCP_API_KEYS is not set: the service accepts every caller (open mode)');
+    } else if (core.authenticator.unownedKeys > 0) {
+      logger.warn(
+        { keys: core.authenticator.unownedKeys },
+        'some API keys name no owner (key=scopes): their callers may have answers sent to any ' +
+          "client's inbox; write them name:key=scopes",
+      );
     }
     if (config.HTTP_PORT !== undefined) {
       this.http = await startHttpServer({
@@ -206,7 +111,8 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
         logger,
       });
     }
-    const instance = randomBytes(4).toString('hex');
+    // Unguessable: a client must not take the service's session over by reusing its client id.
+    const instance = randomBytes(16).toString('hex');
     const client = connect(brokerUrl(config), {
       clientId: `${this.serviceId}-${instance}`,
       ...(config.MQTT_USERNAME ? { username: config.MQTT_USERNAME } : {}),
@@ -219,7 +125,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       properties: { receiveMaximum: config.MAX_IN_FLIGHT, sessionExpiryInterval: 0 },
       will: {
         topic: topics.discovery,
-        payload: Buffer.from(JSON.stringify(discoveryDocument(this.presence, 'offline'))),
+        payload: Buffer.from(JSON.stringify(discoveryDocument(core.presence, 'offline'))),
         qos: 1,
         retain: true,
       },
@@ -237,16 +143,16 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
       logger.error({ err: { message: err.message, code: (err as { code?: unknown }).code } }, 'mqtt error'),
     );
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet));
-    this.mirror.attach((line) => {
+    core.mirror.attach((line) => {
       if (this.connectionState === 'connected') client.publish(topics.logs, line, { qos: 0 });
     });
     await this.announcedOnce.promise;
-    for (const task of this.parts.tasks) await this.startTask(task);
+    for (const task of core.parts.tasks) await this.startTask(task);
   }
 
   private async startTask(task: Task) {
     try {
-      await task.start();
+      await task.start({ logger: this.logger.child({ task: task.name }), signal: this.core.shutdown.signal });
       this.logger.debug({ task: task.name }, 'task started');
     } catch (err) {
       this.logger.error({ err, task: task.name }, 'task failed to start');
@@ -260,7 +166,9 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     this.metrics.connected.set(1);
     try {
       await subscribe(client, {
-        [topics.sharedRequest]: { qos: 1 },
+        // Retain As Published: a request published with the retain flag while the service runs
+        // keeps the flag, so that it is refused like one delivered at subscription time.
+        [topics.sharedRequest]: { qos: 1, rap: true },
         [topics.discovery]: { qos: 1 },
         [systemTopics.discovery]: { qos: 0 },
       });
@@ -291,7 +199,7 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     this.lastAnnounce = Date.now();
     await this.client.publishAsync(
       this.topics.discovery,
-      JSON.stringify(discoveryDocument(this.presence, 'ready')),
+      JSON.stringify(discoveryDocument(this.core.presence, 'ready')),
       {
         qos: 1,
         retain: true,
@@ -354,26 +262,28 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    const { client, logger } = this;
+    const { client, logger, core } = this;
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.reannounceTimer);
     if (client?.connected && this.subscribed) {
       await client.unsubscribeAsync(this.topics.sharedRequest).catch(() => {});
     }
-    await this.requests.inFlight.idle(DRAIN_TIMEOUT_MS);
-    this.shutdown.abort(new Error('service stopping'));
-    for (const task of [...this.parts.tasks].reverse()) {
+    await this.endpoint.inFlight.idle(DRAIN_TIMEOUT_MS);
+    core.shutdown.abort(stoppingError());
+    for (const task of [...core.parts.tasks].reverse()) {
       try {
         await task.stop();
       } catch (err) {
         logger.warn({ err, task: task.name }, 'task failed to stop cleanly');
       }
     }
-    this.mirror.attach(undefined);
+    core.warnings.close();
+    core.mirror.attach(undefined);
+    core.setEventSink(undefined);
     if (client) {
       if (client.connected) {
         await client
-          .publishAsync(this.topics.discovery, JSON.stringify(discoveryDocument(this.presence, 'offline')), {
+          .publishAsync(this.topics.discovery, JSON.stringify(discoveryDocument(core.presence, 'offline')), {
             qos: 1,
             retain: true,
           })

@@ -1,13 +1,18 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability/metrics.js';
-import { ErrorCode, RpcError, ToolError } from '../protocol/errors.js';
+import { ErrorCode, RequestCancelledError, RpcError, ToolError } from '../protocol/errors.js';
 import type { RequestId } from '../protocol/jsonrpc.js';
-import { Authenticator } from '../safety/auth.js';
-import { CircuitOpenError } from '../safety/circuit-breaker.js';
+import { Authenticator, canonicalJson } from '../safety/auth.js';
+import { CircuitBreaker, CircuitOpenError } from '../safety/circuit-breaker.js';
 import type { RateLimiter } from '../safety/rate-limit.js';
 import type { ResultCache } from '../safety/result-cache.js';
+import { untilAborted } from '../scheduling/abort.js';
+import { Coalescer } from '../scheduling/coalescer.js';
+import type { ConcurrencyLimit } from '../scheduling/concurrency-limit.js';
+import { DEFAULT_PRIORITY, type Priority } from '../scheduling/priority.js';
+import type { Scheduler } from '../scheduling/scheduler.js';
 import { type Catalog, type CatalogTool, invalidArguments } from './catalog.js';
-import type { Caller, ToolResult } from './define.js';
+import type { Caller, LockKeys, ToolResult } from './define.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 
@@ -19,13 +24,30 @@ export interface ToolOutcome {
   cache?: { stale: boolean; storedAt: number };
 }
 
+export interface ToolCall {
+  caller: Caller;
+  requestId: RequestId | null;
+  /** The caller's `mcp_metadata.priority`, when it asked for one. */
+  priority?: Priority | undefined;
+  /** Aborted when the caller cancels the request. */
+  signal?: AbortSignal | undefined;
+}
+
+const NEVER = new AbortController().signal;
+
+function limitOf(uses: ConcurrencyLimit | CircuitBreaker | undefined): ConcurrencyLimit | undefined {
+  return uses instanceof CircuitBreaker ? uses.limit : uses;
+}
+
 /**
- * The per-tool pipeline: permissions → strict arguments → rate limit → cache → timeout and
- * circuit breaker → result. Each step that refuses throws the RpcError of the wire rules.
+ * The per-tool pipeline: permissions → strict arguments → per-call permissions → rate limit →
+ * cache → coalescing → (timeout from here) per-key lock → dependency slot → handler → result.
+ * Each step that refuses throws the RpcError of the wire rules; a failing tool becomes isError.
  */
 export class ToolRunner {
   /** One child logger per tool, built once: pino serialises a child's bindings eagerly. */
   private readonly toolLoggers = new Map<string, Logger>();
+  private readonly coalescer = new Coalescer<ToolResult>();
 
   constructor(
     private readonly catalog: Catalog,
@@ -34,14 +56,15 @@ export class ToolRunner {
       metrics: Metrics;
       cache: ResultCache;
       rateLimiter: RateLimiter;
+      scheduler: Scheduler;
       shutdownSignal: AbortSignal;
     },
   ) {}
 
-  async call(name: string, args: unknown, caller: Caller, requestId: RequestId | null): Promise<ToolOutcome> {
+  async call(name: string, args: unknown, call: ToolCall): Promise<ToolOutcome> {
     const tool = this.catalog.tool(name);
     try {
-      const outcome = await this.run(tool, args, caller, requestId);
+      const outcome = await this.run(tool, args, call);
       this.deps.metrics.toolCalls.inc({ tool: name, outcome: outcome.isError ? 'tool_error' : 'ok' });
       return outcome;
     } catch (error) {
@@ -50,30 +73,47 @@ export class ToolRunner {
     }
   }
 
-  private async run(
-    tool: CatalogTool,
-    args: unknown,
-    caller: Caller,
-    requestId: RequestId | null,
-  ): Promise<ToolOutcome> {
-    const name = tool.definition.name;
+  /** Forgets cached results of a tool: all of them, or the one stored under `key` (its cache key). */
+  invalidate(tool: string, key?: string): number {
+    const prefix = `${tool}\u0000`;
+    return key === undefined
+      ? this.deps.cache.deleteWhere((k) => k.startsWith(prefix))
+      : this.deps.cache.deleteWhere((k) => k === `${prefix}${key}`);
+  }
+
+  private async run(tool: CatalogTool, args: unknown, call: ToolCall): Promise<ToolOutcome> {
     const { definition } = tool;
-    Authenticator.authorize(caller, definition.permissions);
+    const name = definition.name;
+    Authenticator.authorize(call.caller, definition.permissions);
     const parsed = tool.schema.safeParse(args ?? {});
     if (!parsed.success) throw invalidArguments(parsed.error, args ?? {});
-    if (definition.rateLimit) this.deps.rateLimiter.take(`${name}\u0000${caller.id}`, definition.rateLimit);
+    Authenticator.authorize(call.caller, definition.permissionsFor?.(parsed.data));
+    if (definition.rateLimit)
+      this.deps.rateLimiter.take(`${name}\u0000${call.caller.id}`, definition.rateLimit);
 
-    const cacheKey = definition.cache
-      ? `${name}\u0000${definition.cache.key?.(parsed.data) ?? JSON.stringify(parsed.data)}`
-      : undefined;
+    // The same arguments written twice (key order, or a tool's own cache key) are one key.
+    const argsKey =
+      definition.cache || definition.coalesce
+        ? (definition.cache?.key?.(parsed.data) ?? canonicalJson(parsed.data))
+        : '';
+    const cacheKey = definition.cache ? `${name}\u0000${argsKey}` : undefined;
     if (cacheKey) {
       const hit = this.deps.cache.get(cacheKey);
       this.deps.metrics.cache.inc({ tool: name, result: hit ? 'hit' : 'miss' });
       if (hit) return { value: hit.value, isError: false, cache: { stale: false, storedAt: hit.storedAt } };
     }
 
+    const priority = call.priority ?? definition.priority ?? DEFAULT_PRIORITY;
+    const timeoutMs = definition.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    const signal = this.callSignal(name, timeoutMs, call.signal);
     try {
-      const value = await this.execute(tool, parsed.data, caller, requestId);
+      const execute = (workSignal: AbortSignal) =>
+        this.execute(tool, parsed.data, call, priority, workSignal);
+      const value = definition.coalesce
+        ? await this.coalescer.run(`${name}\u0000${argsKey}`, signal, execute, () =>
+            this.deps.metrics.coalesced.inc({ tool: name }),
+          )
+        : await untilAborted(execute(signal), signal);
       if (cacheKey && definition.cache) this.deps.cache.set(cacheKey, value, definition.cache.ttlMs);
       return { value, isError: false };
     } catch (error) {
@@ -84,24 +124,46 @@ export class ToolRunner {
           return { value: stale.value, isError: false, cache: { stale: true, storedAt: stale.storedAt } };
         }
       }
-      if (error instanceof RpcError) throw error;
-      if (error instanceof ToolError) {
-        return {
-          value: {
-            error: error.message,
-            ...(error.retryAfterS !== undefined ? { retry_after_s: error.retryAfterS } : {}),
-            ...error.data,
-          },
-          isError: true,
-        };
-      }
-      // A bug in a tool is still the tool's failure, not the protocol's: the caller sees it.
-      this.deps.logger.error({ err: error, tool: name }, 'tool threw an unexpected error');
+      return this.failure(name, error);
+    } finally {
+      signal.dispose();
+    }
+  }
+
+  /** The call's signal: its timeout (-32004), the caller's cancellation, the service stopping. */
+  private callSignal(name: string, timeoutMs: number, cancel: AbortSignal | undefined) {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new RpcError(ErrorCode.Timeout, `Timeout: ${name} did not finish within ${timeoutMs} ms`, {
+            timeout_ms: timeoutMs,
+          }),
+        ),
+      timeoutMs,
+    );
+    const signal = AbortSignal.any([controller.signal, cancel ?? NEVER, this.deps.shutdownSignal]);
+    return Object.assign(signal, { dispose: () => clearTimeout(timer) });
+  }
+
+  private failure(name: string, error: unknown): ToolOutcome {
+    if (error instanceof RpcError || error instanceof RequestCancelledError) throw error;
+    if (error instanceof ToolError) {
       return {
-        value: { error: `${name} failed: ${(error as Error)?.message ?? String(error)}` },
+        value: {
+          error: error.message,
+          ...(error.retryAfterS !== undefined ? { retry_after_s: error.retryAfterS } : {}),
+          ...error.data,
+        },
         isError: true,
       };
     }
+    // A bug in a tool is still the tool's failure, not the protocol's: the caller sees it.
+    this.deps.logger.error({ err: error, tool: name }, 'tool threw an unexpected error');
+    return {
+      value: { error: `${name} failed: ${(error as Error)?.message ?? String(error)}` },
+      isError: true,
+    };
   }
 
   private toolLogger(name: string): Logger {
@@ -113,50 +175,64 @@ export class ToolRunner {
     return logger;
   }
 
+  /** Lock, slot, handler — every wait bounded by `signal`. */
   private async execute(
     tool: CatalogTool,
     args: unknown,
-    caller: Caller,
-    requestId: RequestId | null,
+    call: ToolCall,
+    priority: Priority,
+    signal: AbortSignal,
   ): Promise<ToolResult> {
     const { definition } = tool;
-    const timeoutMs = definition.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-    const controller = new AbortController();
-    const onShutdown = () => controller.abort(this.deps.shutdownSignal.reason);
-    this.deps.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new RpcError(
-          ErrorCode.Timeout,
-          `Timeout: ${definition.name} did not finish within ${timeoutMs} ms`,
-          {
-            timeout_ms: timeoutMs,
-          },
-        );
-        controller.abort(error);
-        reject(error);
-      }, timeoutMs);
-    });
+    const { scheduler } = this.deps;
+    const declared = definition.serialize?.(args, { signal });
+    // Keys computed synchronously are used at once: calls keep their exact arrival order.
+    const keys = lockKeys(declared instanceof Promise ? await untilAborted(declared, signal) : declared);
+    const releaseLocks: (() => void)[] = [];
     try {
-      const run = Promise.resolve().then(() =>
-        definition.handler(args, {
-          signal: controller.signal,
-          logger: this.toolLogger(definition.name),
-          caller,
-          requestId,
-        }),
-      );
-      const value = await Promise.race([run, timeout]);
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new TypeError('a tool must return an object');
+      for (const key of keys) releaseLocks.push(await scheduler.lock(key, priority, signal));
+      const limit = limitOf(definition.uses);
+      const releaseSlot = limit ? await limit.acquire(priority, signal) : undefined;
+      const finished = scheduler.started();
+      try {
+        const value = await untilAborted(
+          Promise.resolve().then(() =>
+            definition.handler(args, {
+              signal,
+              logger: this.toolLogger(definition.name),
+              caller: call.caller,
+              requestId: call.requestId,
+              priority,
+              lockKey: keys[0],
+              lockKeys: keys,
+            }),
+          ),
+          signal,
+        );
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          throw new TypeError('a tool must return an object');
+        }
+        return value as ToolResult;
+      } finally {
+        finished();
+        releaseSlot?.();
       }
-      return value as ToolResult;
     } finally {
-      clearTimeout(timer);
-      this.deps.shutdownSignal.removeEventListener('abort', onShutdown);
+      for (const release of releaseLocks.reverse()) release();
     }
   }
+}
+
+/** The distinct keys a `serialize` result names, in the one order every call takes them. */
+function lockKeys(keys: LockKeys): readonly string[] {
+  if (keys === undefined) return [];
+  if (typeof keys === 'string') return [keys];
+  return [...new Set(keys)].sort();
+}
+
+/** Whole seconds since a cached result was stored: how old the data a caller gets is. */
+function cacheAgeS(storedAt: number): number {
+  return Math.max(0, Math.round((Date.now() - storedAt) / 1000));
 }
 
 /** `tools/call` result (MCP). */
@@ -171,6 +247,7 @@ export function toMcpResult(outcome: ToolOutcome) {
             cached: true,
             stale: outcome.cache.stale,
             cached_at: new Date(outcome.cache.storedAt).toISOString(),
+            age_s: cacheAgeS(outcome.cache.storedAt),
           },
         }
       : {}),
@@ -182,7 +259,7 @@ export function toSeedResult(outcome: ToolOutcome) {
   return {
     success: !outcome.isError,
     data: outcome.value,
-    ...(outcome.cache?.stale ? { stale: true } : {}),
+    ...(outcome.cache?.stale ? { stale: true, age_s: cacheAgeS(outcome.cache.storedAt) } : {}),
     ...toMcpResult(outcome),
   };
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
+import pino from 'pino';
 import { expect } from 'vitest';
 import { z } from 'zod';
 import { RemoteError } from '../../src/client/errors.js';
@@ -23,11 +24,18 @@ process.once('exit', () => {
 });
 
 /** Runs the example service as its own process (tsx, from src), as a deployment would. */
-export function spawnExample(env: Record<string, string>): ChildProcess & { ready: Promise<void> } {
-  const child = spawn(process.execPath, ['--conditions=@neurhomia/source', '--import', 'tsx', EXAMPLE_MAIN], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export function spawnExample(
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): ChildProcess & { ready: Promise<void> } {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--conditions=@neurhomia/source', '--import', 'tsx', EXAMPLE_MAIN],
+    {
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.add(child);
   child.once('exit', () => children.delete(child));
   let output = '';
@@ -208,4 +216,19 @@ export async function remoteErrorOf(promise: Promise<unknown>): Promise<RemoteEr
   );
   expect(error).toBeInstanceOf(RemoteError);
   return error as RemoteError;
+}
+
+/** A logger that keeps its lines in memory, for tests that assert what a service logs. */
+export function memoryLogger(level = 'info') {
+  const lines: Array<Record<string, unknown> & { msg?: string; reason?: string }> = [];
+  const logger = pino({ level }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { logger, lines };
+}
+
+/** Resident memory of a process, in MiB, from /proc (Linux). */
+export async function rssMiB(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+  return kb / 1024;
 }

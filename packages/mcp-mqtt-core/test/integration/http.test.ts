@@ -24,7 +24,8 @@ describe('HTTP /health and /metrics', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'healthy',
-      dependencies: { mqtt: 'connected' },
+      dependencies: { mqtt: 'ok' },
+      dependency_details: { mqtt: { status: 'ok', connection: 'connected' } },
       version: '0.1.0',
     });
   });

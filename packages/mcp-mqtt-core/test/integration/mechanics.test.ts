@@ -54,10 +54,15 @@ describe('per-tool mechanics', () => {
 
   it('shows the circuit breaker closed → open → half-open → closed in mcp.health_check', async () => {
     const health = () =>
-      client.request<{ status: string; dependencies: Record<string, string> }>(id, 'mcp.health_check');
+      client.request<{
+        status: string;
+        dependencies: Record<string, string>;
+        dependency_details: Record<string, Record<string, unknown>>;
+      }>(id, 'mcp.health_check');
     expect(await health()).toMatchObject({
       status: 'healthy',
-      dependencies: { upstream: 'closed', mqtt: 'connected' },
+      dependencies: { upstream: 'ok', mqtt: 'ok' },
+      dependency_details: { upstream: { status: 'ok', circuit: 'closed' } },
     });
     await client.callTool(id, 'fetch_upstream', { key: 'k' }); // cached for the stale fallback
     upstream.fail = true;
@@ -67,21 +72,36 @@ describe('per-tool mechanics', () => {
         isError: true,
       });
     }
-    expect(await health()).toMatchObject({ status: 'degraded', dependencies: { upstream: 'open' } });
+    expect(await health()).toMatchObject({
+      status: 'degraded',
+      dependencies: { upstream: 'down' },
+      dependency_details: {
+        upstream: { circuit: 'open', consecutive_failures: 2, reason: expect.any(String) },
+      },
+    });
     const stale = await client.request<Record<string, unknown>>(id, 'mcp.call_tool', {
       name: 'fetch_upstream',
       arguments: { key: 'k' },
     });
-    expect(stale).toMatchObject({ success: true, stale: true, data: { key: 'k', fresh: true } });
+    expect(stale).toMatchObject({
+      success: true,
+      stale: true,
+      age_s: expect.any(Number),
+      data: { key: 'k', fresh: true },
+      _meta: { cached: true, stale: true, age_s: expect.any(Number) },
+    });
     const error = await remoteErrorOf(client.callTool(id, 'fetch_upstream', { key: 'never-cached' }));
     expect(error.code).toBe(ErrorCode.ServiceUnavailable);
     await new Promise((resolve) => setTimeout(resolve, 450));
-    expect((await health()).dependencies.upstream).toBe('half-open');
+    expect(await health()).toMatchObject({
+      dependencies: { upstream: 'degraded' },
+      dependency_details: { upstream: { circuit: 'half-open' } },
+    });
     upstream.fail = false;
     await expect(client.callTool(id, 'fetch_upstream', { key: 'k2' })).resolves.toMatchObject({
       isError: false,
     });
-    expect(await health()).toMatchObject({ status: 'healthy', dependencies: { upstream: 'closed' } });
+    expect(await health()).toMatchObject({ status: 'healthy', dependencies: { upstream: 'ok' } });
   });
 
   it('turns a ToolError into isError with retry_after_s', async () => {
@@ -98,9 +118,15 @@ describe('per-tool mechanics', () => {
     expect(report).toMatchObject({
       version: '1.2.3',
       uptime: expect.any(Number),
+      memory_mb: expect.any(Number),
+      cpu_percent: expect.any(Number),
       memory_usage: expect.any(Number),
       cpu_usage: expect.any(Number),
+      queue: { pending: 0, running: 0, by_priority: { critical: 0, high: 0, medium: 0, low: 0, bulk: 0 } },
+      cache: { hit_rate: expect.any(Number), size: expect.any(Number), evictions: 0 },
     });
-    expect(service.health().dependencies.mqtt).toBe('connected');
+    expect(report.memory_mb).toBeGreaterThan(10);
+    expect(report.memory_usage).toBe(report.memory_mb);
+    expect(service.health().dependencies.mqtt).toBe('ok');
   });
 });

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MqttClientTransport } from '../../src/client/transport.js';
 import { exampleService } from '../../src/example/service.js';
+import { MqttClientTransport } from '../../src/sdk/transport.js';
 import { startService, uniqueServiceId } from '../../src/testing/index.js';
 
 const url = inject('mqttUrl');

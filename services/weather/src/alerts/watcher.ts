@@ -1,9 +1,4 @@
-import {
-  CircuitOpenError,
-  type EventPublisher,
-  type SetupContext,
-  type Task,
-} from '@neurhomia/mcp-mqtt-core';
+import { CircuitOpenError, type EventPublisher, type Logger } from '@neurhomia/mcp-mqtt-core';
 import { LRUCache } from 'lru-cache';
 import type { WatchLocation } from '../config.js';
 import type { WeatherProvider } from '../providers/provider.js';
@@ -11,12 +6,9 @@ import { type AlertThresholds, deriveAlerts, type WeatherAlert } from './thresho
 
 export const WEATHER_ALERT_EVENT = 'weather_alert';
 
-type Logger = SetupContext<unknown>['logger'];
-
 export interface AlertWatcherOptions {
   provider: WeatherProvider;
   locations: readonly WatchLocation[];
-  intervalMs: number;
   /** Forecast days looked at (today included), capped at what the provider serves. */
   days: number;
   thresholds: AlertThresholds;
@@ -33,15 +25,11 @@ export type WeatherAlertEvent = WeatherAlert & {
 };
 
 /**
- * Polls the forecast of each WEATHER_WATCH location every interval and publishes `weather_alert`
- * once per (location, alert kind, day): the same storm seen by twenty polls is one event. The
- * memory of what was sent is bounded and forgets days long past.
+ * Checks the forecast of each WEATHER_WATCH location and publishes `weather_alert` once per
+ * (location, alert kind, day): the same storm seen by twenty polls is one event. The memory of
+ * what was sent is bounded and forgets days long past. The core's `periodicTask` runs `poll`.
  */
-export class AlertWatcher implements Task {
-  readonly name = 'weather-alert-watcher';
-  private timer: NodeJS.Timeout | undefined;
-  private controller: AbortController | undefined;
-  private running: Promise<number> | undefined;
+export class AlertWatcher {
   private readonly sent = new LRUCache<string, true>({ max: 10_000, ttl: 8 * 24 * 3600_000 });
   private readonly now: () => Date;
 
@@ -49,48 +37,8 @@ export class AlertWatcher implements Task {
     this.now = options.now ?? (() => new Date());
   }
 
-  start(): void {
-    const { locations, intervalMs, logger } = this.options;
-    if (locations.length === 0) {
-      logger.info('WEATHER_WATCH is empty: no weather_alert events will be published');
-      return;
-    }
-    logger.info(
-      { locations: locations.map((l) => l.label), interval_s: intervalMs / 1000 },
-      'watching the forecast for weather alerts',
-    );
-    // The first poll runs right away but in the background: a slow upstream must not delay start.
-    this.trigger();
-    this.timer = setInterval(() => this.trigger(), intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.controller?.abort();
-    await this.running?.catch(() => undefined);
-  }
-
   /** One round over every location; resolves to the number of events published. */
-  pollOnce(): Promise<number> {
-    if (this.running) return this.running;
-    this.controller = new AbortController();
-    this.running = this.poll(this.controller.signal).finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private trigger() {
-    if (this.running) {
-      this.options.logger.debug('previous alert poll still running; this round is skipped');
-      return;
-    }
-    this.pollOnce().catch((error) => this.options.logger.error({ err: error }, 'alert poll failed'));
-  }
-
-  private async poll(signal: AbortSignal): Promise<number> {
+  async poll(signal: AbortSignal): Promise<number> {
     const { provider, locations, logger } = this.options;
     const days = Math.min(this.options.days, provider.maxForecastDays);
     let published = 0;

@@ -1,10 +1,11 @@
-import { defineResource, serviceTopics } from '@neurhomia/mcp-mqtt-core';
+import { defineResource } from '@neurhomia/mcp-mqtt-core';
 import { WEATHER_ALERT_EVENT } from '../alerts/watcher.js';
 import type { ProviderName } from '../providers/provider.js';
 
 export interface WeatherWidgetOptions {
-  serviceId: string;
   version: string;
+  /** Where weather_alert events go out (`ctx.events.topic(…)`). */
+  alertTopic: string;
   provider: ProviderName;
   maxForecastDays: number;
 }
@@ -65,10 +66,7 @@ export function weatherWidgetConfig(options: WeatherWidgetOptions) {
         title: 'Alerts',
         type: 'list',
         source: { tool: 'get_weather_alerts', arguments: { location: '{location}' }, items: 'alerts' },
-        event: {
-          name: WEATHER_ALERT_EVENT,
-          topic: serviceTopics(options.serviceId).event(WEATHER_ALERT_EVENT),
-        },
+        event: { name: WEATHER_ALERT_EVENT, topic: options.alertTopic },
         fields: [
           { key: 'date', label: 'Date', type: 'date' },
           { key: 'severity', label: 'Severity', type: 'text' },

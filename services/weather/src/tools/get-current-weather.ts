@@ -28,6 +28,8 @@ export function createGetCurrentWeatherTool(
     annotations: { ...READ_ANNOTATIONS, title: 'Current weather' },
     timeoutMs: TOOL_TIMEOUT_MS,
     rateLimit: RATE_LIMIT,
+    // Identical calls for a place not cached yet share one upstream request.
+    coalesce: true,
     cache: {
       ttlMs: options.cacheTtlMs ?? 10 * 60_000,
       key: (args) => cacheKey(provider.name, args.location, args.units),

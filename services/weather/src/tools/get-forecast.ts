@@ -35,6 +35,8 @@ export function createGetForecastTool(provider: WeatherProvider, options: { cach
     annotations: { ...READ_ANNOTATIONS, title: 'Weather forecast' },
     timeoutMs: TOOL_TIMEOUT_MS,
     rateLimit: RATE_LIMIT,
+    // Identical calls for a place not cached yet share one upstream request.
+    coalesce: true,
     cache: {
       ttlMs: options.cacheTtlMs ?? 30 * 60_000,
       key: (args) => cacheKey(provider.name, args.location, args.units, args.days),

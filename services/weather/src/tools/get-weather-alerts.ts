@@ -36,6 +36,8 @@ export function createGetWeatherAlertsTool(provider: WeatherProvider, options: W
     annotations: { ...READ_ANNOTATIONS, title: 'Weather alerts' },
     timeoutMs: TOOL_TIMEOUT_MS,
     rateLimit: RATE_LIMIT,
+    // Identical calls for a place not cached yet share one upstream request.
+    coalesce: true,
     cache: {
       ttlMs: options.cacheTtlMs ?? 30 * 60_000,
       key: (args) => cacheKey(provider.name, args.location),

@@ -20,6 +20,7 @@ function recorder() {
     publish: async (name, payload) => {
       events.push({ name, payload: payload as WeatherAlertEvent });
     },
+    topic: (name) => `mcp/weather/events/${name}`,
   };
   return { events, publisher };
 }
@@ -29,16 +30,16 @@ function watcher(
   publisher: EventPublisher,
   locations = [{ label: 'Storm', location: '1,1' }],
 ) {
-  return new AlertWatcher({
+  const watcher = new AlertWatcher({
     provider,
     locations,
-    intervalMs: 60_000,
     days: 3,
     thresholds: DEFAULT_THRESHOLDS,
     events: publisher,
     logger: silentLogger(),
     now: () => new Date('2026-01-01T00:00:00Z'),
   });
+  return { pollOnce: () => watcher.poll(new AbortController().signal) };
 }
 
 describe('alert watcher', () => {
@@ -92,6 +93,7 @@ describe('alert watcher', () => {
         if (fail) throw new Error('broker away');
         published.push(String(payload.kind));
       },
+      topic: (name) => `mcp/weather/events/${name}`,
     };
     const task = watcher(openMeteo(upstream), publisher);
     expect(await task.pollOnce()).toBe(0);
@@ -119,19 +121,22 @@ describe('alert watcher', () => {
     expect(events).toHaveLength(5);
   });
 
-  it('starts polling at once and stops cleanly', async () => {
+  it('stops a round when its signal aborts (the service stopping)', async () => {
     const { events, publisher } = recorder();
-    const task = watcher(openMeteo(upstream), publisher);
-    task.start();
-    await expect.poll(() => events.length, { timeout: 2_000 }).toBe(5);
-    await task.stop();
-  });
-
-  it('does nothing without locations', async () => {
-    const { events, publisher } = recorder();
-    const task = watcher(openMeteo(upstream), publisher, []);
-    task.start();
-    await task.stop();
+    const controller = new AbortController();
+    const watcher = new AlertWatcher({
+      provider: openMeteo(upstream),
+      locations: [
+        { label: 'A', location: '1,1' },
+        { label: 'B', location: '2,2' },
+      ],
+      days: 3,
+      thresholds: DEFAULT_THRESHOLDS,
+      events: publisher,
+      logger: silentLogger(),
+    });
+    controller.abort();
+    expect(await watcher.poll(controller.signal)).toBe(0);
     expect(upstream.requests).toEqual([]);
     expect(events).toEqual([]);
   });

@@ -6,8 +6,8 @@ const caller = { id: 'test', keyId: undefined, scopes: ['weather:read'] };
 
 describe('weather_widget resource', () => {
   const resource = createWeatherWidgetResource({
-    serviceId: 'weather',
     version: '1.2.3',
+    alertTopic: 'mcp/weather/events/weather_alert',
     provider: 'open-meteo',
     maxForecastDays: 16,
   });
@@ -48,8 +48,8 @@ describe('weather_widget resource', () => {
 
   it('shows no more forecast days than the provider serves', async () => {
     const owm = createWeatherWidgetResource({
-      serviceId: 'w',
       version: '1',
+      alertTopic: 'mcp/w/events/weather_alert',
       provider: 'openweathermap',
       maxForecastDays: 5,
     });

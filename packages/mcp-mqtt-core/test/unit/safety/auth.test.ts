@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type RpcError } from '../../../src/protocol/errors.js';
-import { Authenticator, grants, keyId, parseApiKeys, signRequest } from '../../../src/safety/auth.js';
+import {
+  Authenticator,
+  grants,
+  keyDigestEntry,
+  keyId,
+  parseApiKeys,
+  signRequest,
+} from '../../../src/safety/auth.js';
 
 const KEYS = parseApiKeys('reader-key-123=weather:read,admin-key-456=*');
 const request = (auth?: unknown) => ({
@@ -27,8 +34,47 @@ describe('parseApiKeys', () => {
     expect(keys[0]!.keyId).toBe(keyId('abcdefgh'));
   });
 
-  it('refuses a malformed entry naming its position', () => {
+  it('refuses a malformed entry naming its position, never its text', () => {
     expect(() => parseApiKeys('abcdefgh=a,short=b')).toThrow(/entry 2/);
+    expect(() => parseApiKeys('abcdefgh=a,secret-key-no-scope=')).toThrow(/entry 2 grants no scope/);
+    expect(() => parseApiKeys('abcdefgh=a,secret-key-no-scope=')).not.toThrow(/secret-key/);
+    expect(() => parseApiKeys(`sha256:${'a'.repeat(64)}=x`)).toThrow(/without an owner/);
+    expect(() => parseApiKeys(`n:sha256:${'a'.repeat(63)}=x`)).toThrow(/malformed digest/);
+    // Upper-case hex is the same digest, never a plaintext key that starts with "sha256:".
+    const upper = keyDigestEntry('n', 'some-key-0001', ['x']).replace(/[0-9a-f]{64}/, (hex) =>
+      hex.toUpperCase(),
+    );
+    expect(parseApiKeys(upper)[0]!.keyId).toBe(keyId('some-key-0001'));
+  });
+
+  it('reads owned keys, plain or as a SHA-256 digest, to the same key id', () => {
+    const digest = keyDigestEntry('neurhomia', 'front-end-key-0001', ['weather:read', 'ha:*']);
+    expect(digest).toMatch(/^neurhomia:sha256:[0-9a-f]{64}=weather:read\|ha:\*$/);
+    const [plain, hashed, legacy] = parseApiKeys(`cli:admin-key-0001=*,${digest},legacy-key-0001=x:read`);
+    expect(plain).toMatchObject({ owner: 'cli', scopes: ['*'], keyId: keyId('admin-key-0001') });
+    expect(hashed).toMatchObject({ owner: 'neurhomia', keyId: keyId('front-end-key-0001') });
+    expect(legacy).toMatchObject({ owner: undefined, keyId: keyId('legacy-key-0001') });
+  });
+});
+
+describe('keys bound to an inbox', () => {
+  const auth = new Authenticator({
+    serviceId: 's',
+    keys: parseApiKeys(`${keyDigestEntry('neurhomia', 'front-end-key-0001', ['*'])},legacy-key-0001=*`),
+    requireSignature: false,
+  });
+
+  it('authenticates a digest entry with the plain key, and names its owner', () => {
+    const caller = auth.authenticate(request({ api_key: 'front-end-key-0001' }), 'x');
+    expect(caller).toMatchObject({ owner: 'neurhomia', keyId: keyId('front-end-key-0001') });
+    expect(auth.mayAnswer(caller, 'neurhomia')).toBe(true);
+    expect(auth.mayAnswer(caller, 'cli')).toBe(false);
+  });
+
+  it('leaves a legacy key unbound, and counts it', () => {
+    const caller = auth.authenticate(request({ api_key: 'legacy-key-0001' }), 'x');
+    expect(auth.mayAnswer(caller, 'anyone')).toBe(true);
+    expect(auth.unownedKeys).toBe(1);
   });
 });
 

@@ -19,7 +19,7 @@ describe('RateLimiter', () => {
       }
     })();
     expect(error?.code).toBe(ErrorCode.RateLimited);
-    expect(error?.data).toMatchObject({ retry_after_s: 1 });
+    expect(error?.data).toMatchObject({ reason: 'rate_limited', retry_after_s: 1 });
     limiter.take('b', limit); // another caller has its own bucket
     now = 1000;
     expect(() => limiter.take('a', limit)).not.toThrow();
@@ -64,6 +64,17 @@ describe('DuplicateFilter', () => {
     expect(filter.run('k', big(2), async () => 'c').duplicate).toBe(false);
   });
 
+  it('is bounded in bytes, answers included', async () => {
+    const filter = new DuplicateFilter<string>(10_000, 100_000, (answer) => answer.length);
+    for (let i = 0; i < 100; i++) {
+      await filter.run(`key-${i}`, Buffer.from(`request ${i}`), async () => 'a'.repeat(10_000)).answer;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    // Ten answers of 10 KB fill 100 KB: the oldest ones are gone, the newest still answer.
+    expect(filter.run('key-0', Buffer.from('request 0'), async () => 'again').duplicate).toBe(false);
+    expect(filter.run('key-99', Buffer.from('request 99'), async () => 'again').duplicate).toBe(true);
+  });
+
   it('keys 3.1.1 requests by id, and never keys id-less messages', () => {
     expect(DuplicateFilter.key({ id: 1 })).toBe(DuplicateFilter.key({ id: 1 }));
     expect(DuplicateFilter.key({ id: 1 })).not.toBe(DuplicateFilter.key({ id: '1' }));
@@ -73,7 +84,7 @@ describe('DuplicateFilter', () => {
 
 describe('ResultCache', () => {
   it('expires entries but keeps them for the stale fallback', async () => {
-    const cache = new ResultCache(10);
+    const cache = new ResultCache({ maxEntries: 10 });
     cache.set('k', { v: 1 }, 5);
     expect(cache.get('k')?.value).toEqual({ v: 1 });
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -81,9 +92,19 @@ describe('ResultCache', () => {
     expect(cache.getStale('k')?.value).toEqual({ v: 1 });
   });
 
-  it('is bounded', () => {
-    const cache = new ResultCache(3);
+  it('is bounded in entries and counts evictions, hits and misses', () => {
+    const cache = new ResultCache({ maxEntries: 3 });
     for (let i = 0; i < 10; i++) cache.set(`k${i}`, {}, 1000);
     expect(cache.size).toBe(3);
+    cache.get('k9');
+    cache.get('k0');
+    expect(cache.stats()).toMatchObject({ size: 3, evictions: 7, hits: 1, misses: 1, hit_rate: 0.5 });
+  });
+
+  it('is bounded in bytes', () => {
+    const cache = new ResultCache({ maxBytes: 10_000 });
+    for (let i = 0; i < 100; i++) cache.set(`k${i}`, { text: 'x'.repeat(1_000) }, 1000);
+    expect(cache.stats().bytes).toBeLessThanOrEqual(10_000);
+    expect(cache.size).toBeLessThan(10);
   });
 });

@@ -1,47 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { exampleService } from '../../../src/example/service.js';
 import { silentLogger } from '../../../src/observability/logger.js';
-import { createMetrics } from '../../../src/observability/metrics.js';
 import { ErrorCode, RpcError } from '../../../src/protocol/errors.js';
-import { Authenticator } from '../../../src/safety/auth.js';
-import { RateLimiter } from '../../../src/safety/rate-limit.js';
-import { ResultCache } from '../../../src/safety/result-cache.js';
-import { Catalog } from '../../../src/service/catalog.js';
-import { Dispatcher } from '../../../src/service/dispatcher.js';
-import { ToolRunner } from '../../../src/service/tool-runner.js';
+import { createServer } from '../../../src/service/server.js';
 
+/** The example service without a broker: each call goes through the endpoint, as on the wire. */
 async function dispatcher() {
-  const parts = await exampleService.setup({} as never);
-  const catalog = new Catalog('example', parts.tools, parts.resources ?? []);
-  const logger = silentLogger();
-  const tools = new ToolRunner(catalog, {
-    logger,
-    metrics: createMetrics('example'),
-    cache: new ResultCache(),
-    rateLimiter: new RateLimiter(),
-    shutdownSignal: new AbortController().signal,
-  });
-  const health = () => ({
-    status: 'healthy' as const,
-    uptime: 1,
-    version: '0.1.0',
-    dependencies: {},
-    memory_usage: 1,
-    cpu_usage: 0,
-  });
-  const d = new Dispatcher({
-    serviceId: 'example',
-    name: 'Example',
-    version: '0.1.0',
-    description: 'd',
-    catalog,
-    tools,
-    authenticator: new Authenticator({ serviceId: 'example', keys: [], requireSignature: false }),
-    health,
-    logger,
-  });
-  return (method: string, params?: Record<string, unknown>) =>
-    d.dispatch({ jsonrpc: '2.0', id: 1, method, ...(params ? { params } : {}) }, 1, { callerHint: 'test' });
+  const server = await createServer(exampleService, { env: {}, logger: silentLogger() });
+  return async (method: string, params?: Record<string, unknown>) => {
+    const answer = await server.request(method, params);
+    if (answer.error)
+      throw new RpcError(answer.error.code as ErrorCode, answer.error.message, answer.error.data);
+    return answer.result;
+  };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<RpcError> {
