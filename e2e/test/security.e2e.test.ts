@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type McpMqttClient, RemoteError } from '@neurhomia/mcp-mqtt-core/client';
 import { connectClient } from '@neurhomia/mcp-mqtt-core/testing';
-import type mqtt from 'mqtt';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerLogs, HomeStackContainers, type StartedHomeStack } from '../src/home-stack.js';
 import { rawConnect } from '../src/mqtt.js';
@@ -121,6 +121,34 @@ describe('re-announce trigger mcp/system/discovery', () => {
   });
 });
 
+describe('retained requests', () => {
+  it('are never executed, and the service clears them from its request topic', async () => {
+    await using attacker = await rawConnect(stack.getConnectionString(), await stack.credentials('cli'));
+    const answers = countMessages(attacker);
+    await attacker.subscribeAsync('mcp/clients/cli/retained/response', { qos: 1 });
+    const request = {
+      jsonrpc: '2.0',
+      id: 'r',
+      method: 'ping',
+      auth: { api_key: await stack.secret(secretPaths.clientApiKey('cli')) },
+    };
+    await attacker.publishAsync('mcp/weather/jsonrpc/request', JSON.stringify(request), {
+      qos: 1,
+      retain: true,
+      properties: { responseTopic: 'mcp/clients/cli/retained/response' },
+    });
+    await sleep(2_000);
+    expect(answers.size).toBe(0);
+    // A new subscriber of the request topic (as the service's user: no one else may read it)
+    // finds nothing retained: the service published the empty retained message that clears it.
+    await using reader = await rawConnect(stack.getConnectionString(), await stack.credentials('weather'));
+    const retained = countMessages(reader);
+    await reader.subscribeAsync('mcp/weather/jsonrpc/request', { qos: 1 });
+    await sleep(2_000);
+    expect(retained.size).toBe(0);
+  });
+});
+
 describe('client ids', () => {
   const takeover = /Client (weather-\S+) already connected, closing old connection/;
 
@@ -164,6 +192,22 @@ describe('client ids', () => {
     let answered = 0;
     while (answered === 0 && Date.now() < deadline) answered = await pingsAnswered(1);
     expect(answered).toBe(1);
+  });
+});
+
+describe('broker limits', () => {
+  it('announces a Maximum Packet Size of 256 KiB answers plus 4 KiB of headers, which the services honour', async () => {
+    const credentials = await stack.credentials('cli');
+    const connack = await new Promise<mqtt.IConnackPacket>((resolve, reject) => {
+      const connection = mqtt.connect(stack.getConnectionString(), {
+        ...credentials,
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+      });
+      connection.once('connect', (packet) => connection.endAsync().then(() => resolve(packet)));
+      connection.once('error', reject);
+    });
+    expect(connack.properties?.maximumPacketSize).toBe(256 * 1024 + 4096);
   });
 });
 

@@ -27,7 +27,9 @@ src="$source_root/$from"
 [ -d "$src" ] || die "$src does not exist: is '${from#*/}' named in an ACL fragment (services/<id>/mosquitto/<id>.acl, mosquitto/acl.d/*.acl)? secrets-init creates it"
 [ -d "$dest" ] || die "destination $dest is not mounted"
 
-find "$dest" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+# Plain globs (busybox and coreutils alike); a pattern that matches nothing is removed as a
+# missing file, which -f ignores.
+rm -rf "${dest:?}"/* "$dest"/.[!.]*
 cp -p "$src"/* "$dest"/
 chmod 0755 "$dest"
 log "$from -> $(cd "$dest" && echo *)"
