@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'services': {
-        const services = await client.listServices(500);
+        const services = await client.listServices();
         print(
           services.map((s) => s.discovery),
           () =>

@@ -1,8 +1,9 @@
+export { type CallToolResult, McpMqttClient, type McpMqttClientOptions } from './client.js';
+export { ConnectionLostError, RemoteError, RequestTimeoutError, ServiceOfflineError } from './errors.js';
 export {
-  type CallToolResult,
-  McpMqttClient,
-  type McpMqttClientOptions,
+  type DownReason,
+  MISSED_HEARTBEATS,
+  type ServiceState,
   type ServiceStatus,
-} from './client.js';
-export { ConnectionLostError, RemoteError, RequestTimeoutError } from './errors.js';
+} from './services.js';
 export { MqttClientTransport, type MqttClientTransportOptions } from './transport.js';
