@@ -60,18 +60,24 @@ export class McpMqttClient extends EventEmitter<{
   down: [ServiceStatus, DownReason];
   heartbeat: [ServiceStatus, Heartbeat];
   event: [{ serviceId: string; event: string; payload: unknown }];
+  /** The broker connection dropped; MQTT.js reconnects with backoff. */
+  disconnected: [];
+  /** Connected and subscribed again after a drop. */
+  reconnected: [];
 }> {
   readonly responseTopic: string;
   private readonly pending = new Map<string, Pending>();
   private readonly directory = new ServiceDirectory();
   /** Connected and subscribed to the response topic: requests may go out. */
   private isReady = false;
+  private wasReady = false;
   private readyWaiters: Array<() => void> = [];
   private sequence = 0;
   private readonly instance = randomBytes(4).toString('hex');
   /** Every subscription with its QoS, renewed on each (re)connect (sessions are clean). */
   private readonly topicFilters = new Map<string, QoS>();
   private watchTimer: NodeJS.Timeout | undefined;
+  private closing = false;
 
   private constructor(
     private readonly mqtt: MqttClient,
@@ -148,6 +154,8 @@ export class McpMqttClient extends EventEmitter<{
       await this.mqtt.subscribeAsync(filters);
       if (this.topicFilters.has(anyService.discovery)) await this.retainedDelivered();
       this.isReady = true;
+      if (this.wasReady) this.emit('reconnected');
+      this.wasReady = true;
       const waiters = this.readyWaiters;
       this.readyWaiters = [];
       for (const waiter of waiters) waiter();
@@ -173,6 +181,7 @@ export class McpMqttClient extends EventEmitter<{
   }
 
   private onClose() {
+    if (this.isReady && !this.closing) this.emit('disconnected');
     this.isReady = false;
     this.failPending();
   }
@@ -350,6 +359,7 @@ export class McpMqttClient extends EventEmitter<{
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.watchTimer);
     this.failPending();
     await this.mqtt.endAsync();

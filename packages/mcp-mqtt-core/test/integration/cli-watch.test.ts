@@ -1,0 +1,106 @@
+import { describe, expect, inject, it } from 'vitest';
+import { startService, uniqueServiceId } from '../../src/testing/index.js';
+import { announceSilentService } from './announce.js';
+import { spawnCli, waitForJsonLine } from './cli-process.js';
+import { mechanicsService, waitFor } from './helpers.js';
+import { PacketType, startMqttProxy } from './mqtt-proxy.js';
+
+const url = inject('mqttUrl');
+
+describe('mcp-mqtt watch', () => {
+  it('--json: one object per line for up, heartbeats, events, stale and down; SIGTERM ends it with 0', async () => {
+    const serviceId = uniqueServiceId('watched');
+    const staleId = uniqueServiceId('stale');
+    const proxy = await startMqttProxy(url);
+    const watch = spawnCli(proxy.url, ['watch', '--json']);
+    const silent = await announceSilentService(url, staleId, { heartbeatInterval: 1 });
+    try {
+      const mine =
+        (type: string, id = serviceId) =>
+        (line: Record<string, unknown>) =>
+          line.type === type && line.service === id;
+      // The watch is subscribed once the silent service's retained document shows up.
+      await waitForJsonLine(watch, mine('up', staleId), 'up line of the announced service');
+
+      const service = await startService(mechanicsService({ id: serviceId }), {
+        url,
+        env: { HEARTBEAT_INTERVAL: '1' },
+      });
+      const up = await waitForJsonLine(watch, mine('up'), 'up line');
+      expect(up).toMatchObject({
+        version: '1.2.3',
+        heartbeat_interval: 1,
+        tools: expect.arrayContaining(['count']),
+      });
+      const beat = await waitForJsonLine(watch, mine('beat'), 'heartbeat line');
+      expect(beat).toMatchObject({ uptime: expect.any(Number), active_connections: expect.any(Number) });
+
+      await service.publishEvent('ticked', { n: 1 });
+      const event = await waitForJsonLine(watch, mine('event'), 'event line');
+      expect(event).toMatchObject({ event: 'ticked', payload: { event: 'ticked', data: { n: 1 } } });
+
+      // Announced ready with a 1 s heartbeat, and silent: stale after 3 missed beats.
+      const stale = await waitForJsonLine(watch, mine('stale', staleId), 'stale line');
+      expect(stale).toMatchObject({ missed: 3 });
+
+      await service.stop();
+      const down = await waitForJsonLine(watch, mine('down'), 'down line');
+      expect(down).toMatchObject({ reason: 'offline', since: expect.any(String) });
+      expect(watch.lines().every((line) => typeof JSON.parse(line).time === 'string')).toBe(true);
+
+      watch.kill('SIGTERM');
+      expect(await watch.exited).toEqual({ code: 0, signal: null });
+      expect(watch.stderrText()).toBe('');
+      await waitFor(() => proxy.connections[0]?.closed, 5000, 'the watch closing its connection');
+      expect(proxy.connections[0]!.packets.at(-1)).toBe(PacketType.DISCONNECT);
+    } finally {
+      watch.kill('SIGKILL');
+      await silent.clear();
+      await proxy.close();
+    }
+  });
+
+  it('says when its broker connection drops and comes back', async () => {
+    const proxy = await startMqttProxy(url);
+    const announced = await announceSilentService(url, uniqueServiceId('anchor'));
+    const watch = spawnCli(proxy.url, ['watch', '--json']);
+    try {
+      const id = announced.document.service_id;
+      await waitForJsonLine(watch, (l) => l.type === 'up' && l.service === id, 'the watch running');
+      proxy.drop();
+      await waitForJsonLine(watch, (l) => l.type === 'broker' && l.connected === false, 'connection lost');
+      await waitForJsonLine(watch, (l) => l.type === 'broker' && l.connected === true, 'reconnected');
+    } finally {
+      watch.kill('SIGKILL');
+      await announced.clear();
+      await proxy.close();
+    }
+  });
+
+  it('text: one readable line per happening; Ctrl-C (SIGINT) ends it with 0', async () => {
+    const serviceId = uniqueServiceId('text');
+    await using _service = await startService(mechanicsService({ id: serviceId }), {
+      url,
+      env: { HEARTBEAT_INTERVAL: '1' },
+    });
+    const watch = spawnCli(url, ['watch']);
+    try {
+      const line = (kind: string) =>
+        waitFor(
+          () => watch.lines().find((l) => l.includes(`  ${kind.padEnd(6)} ${serviceId}  `)),
+          20_000,
+          `${kind} line (stdout: ${watch.stdoutText()})`,
+        );
+      expect(await line('up')).toMatch(
+        /^\S+Z {2}up {5}text-\w+ {2}v1\.2\.3, heartbeat every 1 s, \d+ tools$/,
+      );
+      expect(await line('beat')).toMatch(
+        / {2}uptime \d+s, \d+ active, (idle since start|last call \S+ ago)$/,
+      );
+      watch.kill('SIGINT');
+      expect(await watch.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      watch.kill('SIGKILL');
+    }
+  });
+});
