@@ -88,7 +88,9 @@ export class McpMqttClient extends EventEmitter<{
       options.clientId ?? options.username ?? `anonymous-${this.instance}`,
       this.instance,
     ).response;
-    this.topicFilters.set(this.responseTopic, 1);
+    // QoS 0: the session is clean, so QoS 1 would survive no reconnect; it would only add a
+    // PUBACK per answer (and, without TCP_NODELAY, a delayed ACK per call). See protocol.md.
+    this.topicFilters.set(this.responseTopic, 0);
     if (options.watchServices) this.followServices();
     this.directory.on('up', (status) => this.emit('up', status));
     this.directory.on('down', (status, reason) => this.emit('down', status, reason));
