@@ -51,6 +51,14 @@ export interface CallToolResult {
 type QoS = 0 | 1;
 
 /**
+ * Once its SUBACK is in, the broker has delivered every retained discovery document: they are
+ * sent right after the SUBACK of the discovery subscription, at QoS 0 (never held back by the
+ * in-flight window), so the SUBACK of this second SUBSCRIBE of the same filter ("send no retained
+ * messages") comes after all of them.
+ */
+const RETAINED_BARRIER = { [anyService.discovery]: { qos: 0 as const, rh: 2 } };
+
+/**
  * Calls services over MQTT 5 with a private response topic and Correlation Data. Every call
  * ends: with the result, a RemoteError, a RequestTimeoutError, a ConnectionLostError, or (when
  * following discovery) a ServiceOfflineError.
@@ -154,7 +162,7 @@ export class McpMqttClient extends EventEmitter<{
     const filters = Object.fromEntries([...this.topicFilters].map(([topic, qos]) => [topic, { qos }]));
     try {
       await this.mqtt.subscribeAsync(filters);
-      if (this.topicFilters.has(anyService.discovery)) await this.retainedDelivered();
+      if (this.topicFilters.has(anyService.discovery)) await this.mqtt.subscribeAsync(RETAINED_BARRIER);
       this.isReady = true;
       if (this.wasReady) this.emit('reconnected');
       this.wasReady = true;
@@ -239,18 +247,20 @@ export class McpMqttClient extends EventEmitter<{
     const added = Object.entries(filters).filter(([f]) => !this.topicFilters.has(f));
     for (const [filter, qos] of added) this.topicFilters.set(filter, qos);
     if (added.length > 0 && this.mqtt.connected) {
-      await this.mqtt.subscribeAsync(Object.fromEntries(added.map(([f, qos]) => [f, { qos }])));
+      await this.subscribeNow(Object.fromEntries(added.map(([f, qos]) => [f, { qos }])));
     }
   }
 
   /**
-   * Resolves once the broker has delivered every retained discovery document: they are sent
-   * right after the SUBACK of the discovery subscription, at QoS 0 (never held back by the
-   * in-flight window), so the SUBACK of a second SUBSCRIBE (same filter, "send no retained
-   * messages") comes after all of them.
+   * Subscribes on the current connection. If that connection drops meanwhile, the filters are
+   * already recorded and `onConnect` subscribes them on the next one: not an error.
    */
-  private async retainedDelivered() {
-    await this.mqtt.subscribeAsync({ [anyService.discovery]: { qos: 0, rh: 2 } });
+  private async subscribeNow(filters: Record<string, { qos: QoS; rh?: number }>) {
+    try {
+      await this.mqtt.subscribeAsync(filters);
+    } catch (err) {
+      if (this.mqtt.connected) throw err;
+    }
   }
 
   private followServices() {
@@ -336,11 +346,8 @@ export class McpMqttClient extends EventEmitter<{
     const fresh = !this.topicFilters.has(anyService.discovery);
     this.followServices();
     if (fresh && this.mqtt.connected) {
-      await this.mqtt.subscribeAsync({
-        [anyService.discovery]: { qos: 0 },
-        [anyService.heartbeat]: { qos: 0 },
-      });
-      await this.retainedDelivered();
+      await this.subscribeNow({ [anyService.discovery]: { qos: 0 }, [anyService.heartbeat]: { qos: 0 } });
+      await this.subscribeNow(RETAINED_BARRIER);
     }
   }
 

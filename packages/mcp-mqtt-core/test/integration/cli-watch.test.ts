@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { startService, uniqueServiceId } from '../../src/testing/index.js';
 import { announceSilentService } from './announce.js';
 import { spawnCli, waitForJsonLine } from './cli-process.js';
-import { mechanicsService, waitFor } from './helpers.js';
+import { mechanicsService, rawClient, waitFor } from './helpers.js';
 import { PacketType, startMqttProxy } from './mqtt-proxy.js';
 
 const url = inject('mqttUrl');
@@ -60,19 +60,28 @@ describe('mcp-mqtt watch', () => {
     }
   });
 
-  it('says when its broker connection drops and comes back', async () => {
-    const proxy = await startMqttProxy(url);
-    const announced = await announceSilentService(url, uniqueServiceId('anchor'));
+  it('survives its broker connection dropping, even mid-subscribe, and says so', async () => {
+    // Cut right after the third SUBSCRIBE (connect, retained barrier, then watch's events): the
+    // events subscription is in flight when the connection goes.
+    const proxy = await startMqttProxy(url, { cutAfter: { type: PacketType.SUBSCRIBE, nth: 3 } });
+    const anchorId = uniqueServiceId('anchor');
     const watch = spawnCli(proxy.url, ['watch', '--json']);
     try {
-      const id = announced.document.service_id;
-      await waitForJsonLine(watch, (l) => l.type === 'up' && l.service === id, 'the watch running');
-      proxy.drop();
       await waitForJsonLine(watch, (l) => l.type === 'broker' && l.connected === false, 'connection lost');
       await waitForJsonLine(watch, (l) => l.type === 'broker' && l.connected === true, 'reconnected');
+      await using publisher = await rawClient(url);
+      await publisher.publishAsync(`mcp/${anchorId}/events/ping`, JSON.stringify({ data: { n: 2 } }), {
+        qos: 1,
+      });
+      const event = await waitForJsonLine(
+        watch,
+        (l) => l.type === 'event' && l.service === anchorId,
+        'event',
+      );
+      expect(event).toMatchObject({ event: 'ping', payload: { data: { n: 2 } } });
+      expect(watch.stderrText()).toBe('');
     } finally {
       watch.kill('SIGKILL');
-      await announced.clear();
       await proxy.close();
     }
   });

@@ -7,7 +7,13 @@ export const PacketType = { CONNECT: 1, PUBLISH: 3, SUBSCRIBE: 8, DISCONNECT: 14
  * A TCP relay in front of the broker that records the MQTT packet types each client sends, so a
  * test can see whether a process said DISCONNECT before closing its socket.
  */
-export async function startMqttProxy(brokerUrl: string) {
+export async function startMqttProxy(
+  brokerUrl: string,
+  options: {
+    /** Cuts the first connection right after it sent its nth packet of this type (once). */
+    cutAfter?: { type: number; nth: number };
+  } = {},
+) {
   const broker = new URL(brokerUrl);
   const connections: Array<{ packets: number[]; closed: boolean }> = [];
   const sockets = new Set<Socket>();
@@ -24,7 +30,19 @@ export async function startMqttProxy(brokerUrl: string) {
     client.on('data', (chunk: Buffer) => {
       upstream.write(chunk);
       buffer = Buffer.concat([buffer, chunk]);
-      buffer = readPackets(buffer, (type) => record.packets.push(type));
+      buffer = readPackets(buffer, (type) => {
+        record.packets.push(type);
+        const cut = options.cutAfter;
+        if (
+          cut &&
+          connections.length === 1 &&
+          record.packets.filter((t) => t === cut.type).length === cut.nth
+        ) {
+          // The packet went upstream; its answer will find no one.
+          client.destroy();
+          upstream.destroy();
+        }
+      });
     });
     client.on('close', () => {
       record.closed = true;
