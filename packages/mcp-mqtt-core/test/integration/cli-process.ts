@@ -23,10 +23,12 @@ export interface CliRun extends ChildProcess {
 
 /** Starts `mcp-mqtt …` as its own process (tsx, from src), as a user would run it. */
 export function spawnCli(url: string, args: string[], env: Record<string, string> = {}): CliRun {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
-    env: cliEnv(url, env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawnProcess([...NODE_ARGS, ...args], cliEnv(url, env));
+}
+
+/** Starts `node …args` with exactly `env`, its output collected. */
+export function spawnProcess(args: string[], env: NodeJS.ProcessEnv): CliRun {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => {
