@@ -89,6 +89,8 @@ export function clientOptions(line: CommandLine, signal: AbortSignal): McpMqttCl
     apiKey: readVariable('MCP_API_KEY'),
     sign: line.sign,
     timeoutMs: line.timeoutMs,
+    // A short call timeout is about the service's answer, not about reaching the broker.
+    connectTimeoutMs: Math.max(10_000, line.timeoutMs),
     // Every command starts from the retained discovery documents (they arrive at once).
     watchServices: true,
     signal,

@@ -22,6 +22,8 @@ export interface McpMqttClientOptions {
   clientId?: string | undefined;
   /** Default per-call timeout. */
   timeoutMs?: number;
+  /** Bound on connecting and subscribing (default: `timeoutMs`, else 10 s). */
+  connectTimeoutMs?: number;
   /**
    * Follow discovery and heartbeats from the start, as `watchServices()` does: `connect` then
    * resolves once the retained discovery documents are in, and a call to a service whose
@@ -126,7 +128,7 @@ export class McpMqttClient extends EventEmitter<{
       client.onMessage(topic, payload, packet.properties?.correlationData),
     );
     mqtt.on('error', () => {}); // connection errors surface as close/reconnect; calls time out clearly
-    const timeoutMs = options.timeoutMs ?? 10_000;
+    const timeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? 10_000;
     const refused = new Promise<never>((_, reject) => {
       // A CONNACK refusal (bad credentials, not authorized) is final: say so instead of retrying.
       mqtt.once('error', (err) => {
