@@ -1,5 +1,5 @@
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
-import { SECRETS, type StartedHomeStack } from './home-stack.js';
+import type { StartedHomeStack } from './home-stack.js';
 import { IMAGES } from './images.js';
 
 /** The token the simulator accepts and the bridge presents (no secret: a throwaway network). */
@@ -16,26 +16,14 @@ export function startHaSimulator(stack: StartedHomeStack): Promise<StartedTestCo
     .start();
 }
 
-/** The ha-bridge image as the compose stack runs it: its own broker user, the generated key list. */
+/** The ha-bridge image as the compose stack runs it (its own secrets only), on the simulator. */
 export function startHaBridge(
   stack: StartedHomeStack,
   env: Record<string, string> = {},
 ): Promise<StartedTestContainer> {
-  return new GenericContainer(IMAGES.haBridge.tag)
-    .withNetwork(stack.network)
-    .withNetworkAliases('ha-bridge')
-    .withBindMounts([{ source: stack.secretsDir, target: SECRETS, mode: 'ro' }])
-    .withEnvironment({
-      MQTT_URL: 'mqtt://mosquitto:1883',
-      MQTT_USERNAME: 'ha-bridge',
-      MQTT_PASSWORD_FILE: `${SECRETS}/mqtt/ha-bridge.password`,
-      MCP_API_KEYS_FILE: `${SECRETS}/api/keys`,
-      HA_URL: 'http://ha-simulator:8123',
-      HA_TOKEN,
-      HEARTBEAT_INTERVAL: '2',
-      ...env,
-    })
-    .withWaitStrategy(Wait.forHealthCheck())
-    .withStartupTimeout(60_000)
-    .start();
+  return stack.startService('ha-bridge', IMAGES.haBridge.tag, {
+    HA_URL: 'http://ha-simulator:8123',
+    HA_TOKEN,
+    ...env,
+  });
 }

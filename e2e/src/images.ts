@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Tag of the images the suite builds (E2E_IMAGE_TAG, default `e2e`): a run of its own tag leaves
- * the images of another run on the same Docker engine alone.
+ * Tag of the images the suite builds and runs (E2E_IMAGE_TAG, default `e2e`): runs that share a
+ * Docker engine use different tags so that one never runs the other's images.
  */
 export const IMAGE_TAG = process.env.E2E_IMAGE_TAG || 'e2e';
+if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(IMAGE_TAG))
+  throw new Error(`E2E_IMAGE_TAG: '${IMAGE_TAG}' is not a valid image tag`);
 
 /** Every image the suite runs, built from the project's own Dockerfiles. */
 export const IMAGES = {
@@ -37,13 +39,14 @@ export const IMAGES = {
 export function run(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
 ) {
   return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
     });
+    child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

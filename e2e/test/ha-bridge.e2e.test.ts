@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHaBridge, startHaSimulator } from '../src/ha-bridge.js';
 import { HomeStackContainers, type StartedHomeStack } from '../src/home-stack.js';
 import { deliveredWithin, rawConnect } from '../src/mqtt.js';
+import { secretPaths } from '../src/secrets.js';
 
 /**
  * The ha-bridge image and the Home Assistant simulator image behind Mosquitto with the project's
@@ -23,12 +24,12 @@ beforeAll(async () => {
   simulator = await startHaSimulator(stack);
   cli = await connectClient(stack.getConnectionString(), {
     ...(await stack.credentials('cli')),
-    apiKey: await stack.secret('api/cli.key'),
+    apiKey: await stack.secret(secretPaths.clientApiKey('cli')),
     timeoutMs: 10_000,
   });
   frontEnd = await connectClient(stack.getConnectionString(), {
     ...(await stack.credentials('neurhomia')),
-    apiKey: await stack.secret('api/neurhomia.key'),
+    apiKey: await stack.secret(secretPaths.clientApiKey('neurhomia')),
     timeoutMs: 10_000,
   });
   cli.on('event', (e) => events.push(e as (typeof events)[number]));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HaSimulator } from '../../src/index.js';
-import { type Json, rest, simulator } from '../helpers.js';
+import { type Json, rest, simulator, sleep } from '../helpers.js';
 
 let sim: HaSimulator;
 beforeAll(async () => {
@@ -106,6 +106,11 @@ describe('GET /api/logbook', () => {
   });
 
   it('says what caused a change: a service call by the user, or an automation', async () => {
+    // The seeded coffee machine runs around 7:00: start from off, so the automation's action changes it.
+    await rest(sim, 'POST', '/api/services/switch/turn_off', {
+      body: { entity_id: 'switch.coffee_machine' },
+    });
+    await sleep(5); // the ISO start below is in milliseconds: keep that change before it
     const start = new Date().toISOString();
     await rest(sim, 'POST', '/api/services/switch/toggle', {
       body: { entity_id: 'switch.garden_irrigation' },

@@ -38,6 +38,7 @@ describe('service registry', () => {
   });
 
   it('fires call_service, then runs the handler in the caller context', async () => {
+    hass.states.set('switch.tv', 'off', { friendly_name: 'TV Plug' }); // on in the seeded evenings
     const seen: Event[] = [];
     hass.bus.listen('*', (e) => seen.push(e));
     await hass.services.call('switch', 'turn_on', null, { context, target: { entity_id: 'switch.tv' } });

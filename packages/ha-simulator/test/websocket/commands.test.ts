@@ -118,6 +118,7 @@ describe('reading', () => {
 
 describe('call_service', () => {
   it('answers once the service ran, with the context of the change', async () => {
+    sim.setState('cover.living_room_blinds', 'open'); // the seeded blinds are closed at night
     const res = await client.command({
       id: 1,
       type: 'call_service',
@@ -217,15 +218,14 @@ describe('subscriptions', () => {
     expect(Object.keys(lamp ?? {}).filter((k) => k !== 'lu')).toEqual(['s', 'a', 'c', 'lc']);
 
     const from = client.messages.length;
-    const wasOn = sim.hass.states.get('light.living_room_floor_lamp')?.state === 'on';
-    if (wasOn)
-      await client.command({
-        id: 8,
-        type: 'call_service',
-        domain: 'light',
-        service: 'turn_off',
-        target: { entity_id: 'light.living_room_floor_lamp' },
-      });
+    // Off by an outside change (no user): the call's diff then carries its user and context id.
+    sim.setState('light.living_room_floor_lamp', 'off', {
+      supported_color_modes: ['brightness'],
+      color_mode: null,
+      brightness: null,
+      friendly_name: 'Floor Lamp',
+      supported_features: 32,
+    });
     const call = await client.command({
       id: 9,
       type: 'call_service',

@@ -12,7 +12,7 @@ import type { ConcurrencyLimit } from '../scheduling/concurrency-limit.js';
 import { DEFAULT_PRIORITY, type Priority } from '../scheduling/priority.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import { type Catalog, type CatalogTool, invalidArguments } from './catalog.js';
-import type { Caller, ToolResult } from './define.js';
+import type { Caller, LockKeys, ToolResult } from './define.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 
@@ -185,11 +185,12 @@ export class ToolRunner {
   ): Promise<ToolResult> {
     const { definition } = tool;
     const { scheduler } = this.deps;
+    const declared = definition.serialize?.(args, { signal });
+    // Keys computed synchronously are used at once: calls keep their exact arrival order.
+    const keys = lockKeys(declared instanceof Promise ? await untilAborted(declared, signal) : declared);
     const releaseLocks: (() => void)[] = [];
     try {
-      for (const key of lockKeys(definition.serialize?.(args))) {
-        releaseLocks.push(await scheduler.lock(key, priority, signal));
-      }
+      for (const key of keys) releaseLocks.push(await scheduler.lock(key, priority, signal));
       const limit = limitOf(definition.uses);
       const releaseSlot = limit ? await limit.acquire(priority, signal) : undefined;
       const finished = scheduler.started();
@@ -202,6 +203,8 @@ export class ToolRunner {
               caller: call.caller,
               requestId: call.requestId,
               priority,
+              lockKey: keys[0],
+              lockKeys: keys,
             }),
           ),
           signal,
@@ -221,7 +224,7 @@ export class ToolRunner {
 }
 
 /** The distinct keys a `serialize` result names, in the one order every call takes them. */
-function lockKeys(keys: string | readonly string[] | undefined): readonly string[] {
+function lockKeys(keys: LockKeys): readonly string[] {
   if (keys === undefined) return [];
   if (typeof keys === 'string') return [keys];
   return [...new Set(keys)].sort();
