@@ -23,7 +23,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await compose(['--profile', 'cli', 'down', '-v', '--remove-orphans']).catch(() => {});
+  // --profile replaces COMPOSE_PROFILES: name every profile the run used, or its containers stay.
+  await compose(['--profile', 'cli', '--profile', 'demo', 'down', '-v', '--remove-orphans']).catch(() => {});
 }, 120_000);
 
 describe('the compose home stack', () => {
