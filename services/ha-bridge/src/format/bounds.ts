@@ -39,3 +39,24 @@ export function page<T>(
 ): { items: T[]; total: number; truncated: boolean } {
   return { items: items.slice(0, limit), total: items.length, truncated: items.length > limit };
 }
+
+/** What an entity list may weigh in an answer: well under the core's 256 KiB answer limit. */
+export const LIST_BUDGET_CHARS = 128 * 1024;
+
+/**
+ * The first items whose JSON fits in `maxChars` (at least one): a list of entities with long
+ * attributes is cut by size as well as by count.
+ */
+export function fitWithin<T>(
+  items: readonly T[],
+  maxChars = LIST_BUDGET_CHARS,
+): { items: T[]; cut: boolean } {
+  let used = 0;
+  const kept: T[] = [];
+  for (const item of items) {
+    used += JSON.stringify(item).length + 1;
+    if (used > maxChars && kept.length > 0) return { items: kept, cut: true };
+    kept.push(item);
+  }
+  return { items: kept, cut: false };
+}

@@ -1,6 +1,6 @@
 import { canonicalJson, defineTool } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
-import { page } from '../format/bounds.js';
+import { fitWithin, page } from '../format/bounds.js';
 import { compactEntity } from '../format/entity.js';
 import { HA_READ } from '../policy/sensitive.js';
 import {
@@ -62,11 +62,12 @@ export function createGetEntitiesTool(bridge: Bridge) {
         matched.map((s) => s.entity_id),
       );
       const { items, total, truncated } = page(matched, args.limit);
+      const shown = fitWithin(items.map((state) => compactEntity(state, bridge.link.registries)));
       return {
-        count: items.length,
+        count: shown.items.length,
         total,
-        truncated,
-        entities: items.map((state) => compactEntity(state, bridge.link.registries)),
+        truncated: truncated || shown.cut,
+        entities: shown.items,
         as_of: asOf(),
       };
     },

@@ -1,6 +1,6 @@
 import { canonicalJson, defineTool } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
-import { page } from '../format/bounds.js';
+import { fitWithin, page } from '../format/bounds.js';
 import { compactEntity, entityName } from '../format/entity.js';
 import { normaliseName } from '../ha/registries.js';
 import type { HaState } from '../ha/types.js';
@@ -79,12 +79,13 @@ export function createSearchEntitiesTool(bridge: Bridge) {
         ranked.map((m) => m.state.entity_id),
       );
       const { items, total, truncated } = page(ranked, args.limit);
+      const shown = fitWithin(items.map((m) => compactEntity(m.state, bridge.link.registries)));
       return {
         query: args.query,
-        count: items.length,
+        count: shown.items.length,
         total,
-        truncated,
-        entities: items.map((m) => compactEntity(m.state, bridge.link.registries)),
+        truncated: truncated || shown.cut,
+        entities: shown.items,
         as_of: asOf(),
       };
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundValue, page, shortText } from '../../src/format/bounds.js';
+import { boundValue, fitWithin, page, shortText } from '../../src/format/bounds.js';
 
 describe('boundValue', () => {
   it('cuts long strings and lists, and deep nesting', () => {
@@ -29,5 +29,20 @@ describe('page and shortText', () => {
     expect(page([1, 2, 3], 2)).toEqual({ items: [1, 2], total: 3, truncated: true });
     expect(page([1], 2)).toEqual({ items: [1], total: 1, truncated: false });
     expect(shortText('abcdef', 4)).toBe('abc…');
+  });
+});
+
+describe('fitWithin', () => {
+  it('keeps the items whose JSON fits, at least one', () => {
+    const items = Array.from({ length: 10 }, (_, i) => ({ id: i, text: 'x'.repeat(90) }));
+    const { items: kept, cut } = fitWithin(items, 500);
+    expect(cut).toBe(true);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(JSON.stringify(kept).length).toBeLessThanOrEqual(500);
+    expect(fitWithin([{ big: 'y'.repeat(1000) }], 10)).toEqual({
+      items: [{ big: 'y'.repeat(1000) }],
+      cut: false,
+    });
+    expect(fitWithin(items.slice(0, 2), 500).cut).toBe(false);
   });
 });
