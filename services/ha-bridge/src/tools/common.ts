@@ -1,5 +1,6 @@
 import {
   type CircuitBreaker,
+  type Priority,
   type RateLimitOptions,
   type ToolAnnotations,
   type ToolContext,
@@ -15,6 +16,7 @@ import type { HaRest } from '../ha/rest.js';
 import type { HaState } from '../ha/types.js';
 import type { Exposure } from '../policy/exposure.js';
 import { ENTITY_ID } from '../policy/patterns.js';
+import { HA_READ } from '../policy/sensitive.js';
 
 /** Everything the tools share: Home Assistant's API and live view, the rules, the cache helpers. */
 export interface Bridge {
@@ -100,4 +102,38 @@ export function byEntityId(a: { entity_id: string }, b: { entity_id: string }): 
 /** When the answer's data was read from Home Assistant; a stale answer (circuit open) shows its age by it. */
 export function asOf(): string {
   return new Date().toISOString();
+}
+
+/** What every read of Home Assistant shares: scope, hints, timeout, rate limit, coalescing, slots. */
+export function readTool(bridge: Bridge, title: string, priority: Priority) {
+  return {
+    category: CATEGORY,
+    permissions: [HA_READ],
+    annotations: { ...READ_ANNOTATIONS, title },
+    priority,
+    timeoutMs: READ_TIMEOUT_MS,
+    rateLimit: rateLimit(bridge.config),
+    coalesce: true,
+    uses: bridge.breaker,
+  };
+}
+
+/**
+ * `GET /api/states` narrowed by `select`, kept fresh (see Freshness), and the entities of the
+ * answer recorded under the cache key the core stores it with: a change to one of them drops it.
+ */
+export async function freshStates<T>(
+  bridge: Bridge,
+  ctx: Pick<ToolContext, 'signal'>,
+  answer: { tool: string; key: string },
+  select: (states: HaState[]) => T[],
+  entityOf: (item: T) => string,
+): Promise<T[]> {
+  const items = await bridge.freshness.read(
+    async () => select(await bridge.api.states(haCall(ctx, READ_TIMEOUT_MS))),
+    (selected) => selected.map(entityOf),
+    () => bridge.invalidate(answer.tool, answer.key),
+  );
+  bridge.index.record(answer.tool, answer.key, items.map(entityOf));
+  return items;
 }

@@ -2,18 +2,7 @@ import { defineTool } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { page } from '../format/bounds.js';
 import { entityName } from '../format/entity.js';
-import { HA_READ } from '../policy/sensitive.js';
-import {
-  asOf,
-  type Bridge,
-  CATEGORY,
-  domainArg,
-  haCall,
-  limitArg,
-  READ_ANNOTATIONS,
-  READ_TIMEOUT_MS,
-  rateLimit,
-} from './common.js';
+import { asOf, type Bridge, domainArg, freshStates, limitArg, readTool } from './common.js';
 import { matchEntities } from './entity-query.js';
 
 const NAME = 'domain_summary';
@@ -31,26 +20,16 @@ export function createDomainSummaryTool(bridge: Bridge) {
     description:
       'Summary of one domain: how many entities are in each state (e.g. lights on/off), and every entity ' +
       'with its state and area in one line (at most `limit`).',
-    category: CATEGORY,
+    ...readTool(bridge, 'Domain summary', 'high'),
     input: InputSchema,
-    permissions: [HA_READ],
-    annotations: { ...READ_ANNOTATIONS, title: 'Domain summary' },
-    priority: 'high',
-    timeoutMs: READ_TIMEOUT_MS,
-    rateLimit: rateLimit(bridge.config),
-    coalesce: true,
     cache: { ttlMs: bridge.config.HA_CACHE_ENTITIES_TTL_S * 1000, key },
-    uses: bridge.breaker,
     handler: async (args, ctx) => {
-      const states = await bridge.freshness.read(
-        async () => matchEntities(bridge, await bridge.api.states(haCall(ctx, READ_TIMEOUT_MS)), args),
-        (matched) => matched.map((s) => s.entity_id),
-        () => bridge.invalidate(NAME, key(args)),
-      );
-      bridge.index.record(
-        NAME,
-        key(args),
-        states.map((s) => s.entity_id),
+      const states = await freshStates(
+        bridge,
+        ctx,
+        { tool: NAME, key: key(args) },
+        (all) => matchEntities(bridge, all, args),
+        (state) => state.entity_id,
       );
       const byState: Record<string, number> = {};
       for (const state of states) byState[state.state] = (byState[state.state] ?? 0) + 1;

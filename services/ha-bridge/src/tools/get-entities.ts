@@ -2,19 +2,7 @@ import { canonicalJson, defineTool } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { fitWithin, page } from '../format/bounds.js';
 import { compactEntity } from '../format/entity.js';
-import { HA_READ } from '../policy/sensitive.js';
-import {
-  areaArg,
-  asOf,
-  type Bridge,
-  CATEGORY,
-  domainArg,
-  haCall,
-  limitArg,
-  READ_ANNOTATIONS,
-  READ_TIMEOUT_MS,
-  rateLimit,
-} from './common.js';
+import { areaArg, asOf, type Bridge, domainArg, freshStates, limitArg, readTool } from './common.js';
 import { matchEntities } from './entity-query.js';
 
 const NAME = 'get_entities';
@@ -40,26 +28,16 @@ export function createGetEntitiesTool(bridge: Bridge) {
       'List Home Assistant entities with their state, name, area and key attributes. Filter by domain ' +
       '(light, switch, sensor…), area (name or id) and search words; sorted by entity id, at most `limit` ' +
       '(default 50), with `total` and `truncated` telling what was left out.',
-    category: CATEGORY,
+    ...readTool(bridge, 'Entities', 'high'),
     input: InputSchema,
-    permissions: [HA_READ],
-    annotations: { ...READ_ANNOTATIONS, title: 'Entities' },
-    priority: 'high',
-    timeoutMs: READ_TIMEOUT_MS,
-    rateLimit: rateLimit(bridge.config),
-    coalesce: true,
     cache: { ttlMs: bridge.config.HA_CACHE_ENTITIES_TTL_S * 1000, key },
-    uses: bridge.breaker,
     handler: async (args, ctx) => {
-      const matched = await bridge.freshness.read(
-        async () => matchEntities(bridge, await bridge.api.states(haCall(ctx, READ_TIMEOUT_MS)), args),
-        (states) => states.map((s) => s.entity_id),
-        () => bridge.invalidate(NAME, key(args)),
-      );
-      bridge.index.record(
-        NAME,
-        key(args),
-        matched.map((s) => s.entity_id),
+      const matched = await freshStates(
+        bridge,
+        ctx,
+        { tool: NAME, key: key(args) },
+        (states) => matchEntities(bridge, states, args),
+        (state) => state.entity_id,
       );
       const { items, total, truncated } = page(matched, args.limit);
       const shown = fitWithin(items.map((state) => compactEntity(state, bridge.link.registries)));

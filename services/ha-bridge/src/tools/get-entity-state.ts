@@ -1,17 +1,14 @@
 import { defineTool } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { compactEntity } from '../format/entity.js';
-import { HA_READ } from '../policy/sensitive.js';
 import {
   asOf,
   type Bridge,
-  CATEGORY,
   entityIdArg,
   haCall,
   notFound,
-  READ_ANNOTATIONS,
   READ_TIMEOUT_MS,
-  rateLimit,
+  readTool,
   requireVisible,
 } from './common.js';
 
@@ -35,16 +32,9 @@ export function createGetEntityStateTool(bridge: Bridge) {
     description:
       "One entity's current state, name, area and attributes (compact by default; attributes=all for every " +
       'attribute). Always current: a change in Home Assistant drops the cached answer at once.',
-    category: CATEGORY,
+    ...readTool(bridge, 'Entity state', 'critical'),
     input: InputSchema,
-    permissions: [HA_READ],
-    annotations: { ...READ_ANNOTATIONS, title: 'Entity state' },
-    priority: 'critical',
-    timeoutMs: READ_TIMEOUT_MS,
-    rateLimit: rateLimit(bridge.config),
-    coalesce: true,
     cache: { ttlMs: bridge.config.HA_CACHE_STATE_TTL_S * 1000, key },
-    uses: bridge.breaker,
     handler: async (args, ctx) => {
       requireVisible(bridge, args.entity_id);
       const state = await bridge.freshness.read(

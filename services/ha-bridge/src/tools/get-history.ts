@@ -1,26 +1,22 @@
 import { defineTool } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { entityName } from '../format/entity.js';
-import { HA_READ } from '../policy/sensitive.js';
 import {
   type Bridge,
-  CATEGORY,
   entityIdArg,
   haCall,
   LONG_TIMEOUT_MS,
   limitArg,
-  READ_ANNOTATIONS,
-  rateLimit,
+  readTool,
   requireVisible,
 } from './common.js';
-import { dateTimeArg, timeRange } from './time-range.js';
+import { periodArgs, timeRange } from './time-range.js';
 
 const InputSchema = z.object({
   entity_ids: z
     .union([entityIdArg, z.array(entityIdArg).min(1).max(10)])
     .describe('One entity id or up to 10'),
-  start: dateTimeArg.optional().describe('Start of the period (default: 24 hours before end)'),
-  end: dateTimeArg.optional().describe('End of the period (default: now)'),
+  ...periodArgs,
   max_points: limitArg(100, 500).describe(
     'Most state changes listed per entity (evenly spread; default 100)',
   ),
@@ -63,15 +59,9 @@ export function createGetHistoryTool(bridge: Bridge) {
     description:
       'State history of up to 10 entities over a period (default: the last 24 hours, at most 7 days): the ' +
       'state changes (evenly thinned to max_points), and min/max/mean for numeric sensors.',
-    category: CATEGORY,
-    input: InputSchema,
-    permissions: [HA_READ],
-    annotations: { ...READ_ANNOTATIONS, title: 'History' },
-    priority: 'bulk',
+    ...readTool(bridge, 'History', 'bulk'),
     timeoutMs: LONG_TIMEOUT_MS,
-    rateLimit: rateLimit(bridge.config),
-    coalesce: true,
-    uses: bridge.breaker,
+    input: InputSchema,
     handler: async (args, ctx) => {
       const ids = [...new Set(typeof args.entity_ids === 'string' ? [args.entity_ids] : args.entity_ids)];
       for (const id of ids) requireVisible(bridge, id);

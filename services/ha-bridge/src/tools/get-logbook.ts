@@ -1,23 +1,19 @@
 import { defineTool } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { shortText } from '../format/bounds.js';
-import { HA_READ } from '../policy/sensitive.js';
 import {
   type Bridge,
-  CATEGORY,
   entityIdArg,
   haCall,
   LONG_TIMEOUT_MS,
   limitArg,
-  READ_ANNOTATIONS,
-  rateLimit,
+  readTool,
   requireVisible,
 } from './common.js';
-import { dateTimeArg, timeRange } from './time-range.js';
+import { periodArgs, timeRange } from './time-range.js';
 
 const InputSchema = z.object({
-  start: dateTimeArg.optional().describe('Start of the period (default: 24 hours before end)'),
-  end: dateTimeArg.optional().describe('End of the period (default: now)'),
+  ...periodArgs,
   entity_id: entityIdArg.optional().describe('Only the entries of this entity'),
   limit: limitArg(50, 200).describe('Most entries, the latest ones (default 50)'),
 });
@@ -33,15 +29,9 @@ export function createGetLogbookTool(bridge: Bridge) {
       'The logbook: what happened in the home, in words ("Kitchen turned on triggered by automation Morning ' +
       'lights"), over a period (default: the last 24 hours), optionally for one entity; the latest `limit` ' +
       'entries, oldest first.',
-    category: CATEGORY,
-    input: InputSchema,
-    permissions: [HA_READ],
-    annotations: { ...READ_ANNOTATIONS, title: 'Logbook' },
-    priority: 'bulk',
+    ...readTool(bridge, 'Logbook', 'bulk'),
     timeoutMs: LONG_TIMEOUT_MS,
-    rateLimit: rateLimit(bridge.config),
-    coalesce: true,
-    uses: bridge.breaker,
+    input: InputSchema,
     handler: async (args, ctx) => {
       if (args.entity_id) requireVisible(bridge, args.entity_id);
       const { start, end } = timeRange(args.start, args.end);

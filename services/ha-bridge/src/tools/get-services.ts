@@ -2,17 +2,7 @@ import { defineTool, ToolError } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { boundValue, shortText } from '../format/bounds.js';
 import type { HaService } from '../ha/types.js';
-import { HA_READ } from '../policy/sensitive.js';
-import {
-  asOf,
-  type Bridge,
-  CATEGORY,
-  domainArg,
-  haCall,
-  READ_ANNOTATIONS,
-  READ_TIMEOUT_MS,
-  rateLimit,
-} from './common.js';
+import { asOf, type Bridge, domainArg, haCall, READ_TIMEOUT_MS, readTool } from './common.js';
 
 export const GET_SERVICES = 'get_services';
 
@@ -56,18 +46,11 @@ export function createGetServicesTool(bridge: Bridge) {
       'Services (actions) Home Assistant offers. Without `domain`: the service names of every domain. With ' +
       "`domain`: each service's description, fields (required ones marked), whether it takes a target and " +
       'whether it can return a response. Use before call_service.',
-    category: CATEGORY,
+    ...readTool(bridge, 'Services', 'medium'),
     input: z.object({
       domain: domainArg.optional().describe('A domain for details: light, climate, notify…'),
     }),
-    permissions: [HA_READ],
-    annotations: { ...READ_ANNOTATIONS, title: 'Services' },
-    priority: 'medium',
-    timeoutMs: READ_TIMEOUT_MS,
-    rateLimit: rateLimit(bridge.config),
-    coalesce: true,
     cache: { ttlMs: bridge.config.HA_CACHE_SERVICES_TTL_S * 1000, key: (args) => args.domain ?? '*' },
-    uses: bridge.breaker,
     handler: async (args, ctx) => {
       const all = (await bridge.api.services(haCall(ctx, READ_TIMEOUT_MS)))
         .filter((entry) => bridge.exposure.domainVisible(entry.domain))

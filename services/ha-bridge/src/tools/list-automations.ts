@@ -3,19 +3,7 @@ import { z } from 'zod';
 import { page } from '../format/bounds.js';
 import { entityName } from '../format/entity.js';
 import { domainOf } from '../ha/types.js';
-import { HA_READ } from '../policy/sensitive.js';
-import {
-  asOf,
-  type Bridge,
-  byEntityId,
-  CATEGORY,
-  haCall,
-  limitArg,
-  READ_ANNOTATIONS,
-  READ_TIMEOUT_MS,
-  rateLimit,
-  visibleStates,
-} from './common.js';
+import { asOf, type Bridge, byEntityId, freshStates, limitArg, readTool, visibleStates } from './common.js';
 
 export const LIST_AUTOMATIONS = 'list_automations';
 
@@ -29,29 +17,19 @@ export function createListAutomationsTool(bridge: Bridge) {
     description:
       'The automations: entity id, name, whether enabled (on/off), their config id, when each last ran and ' +
       'its mode. Use trigger_automation to run one.',
-    category: CATEGORY,
+    ...readTool(bridge, 'Automations', 'high'),
     input: InputSchema,
-    permissions: [HA_READ],
-    annotations: { ...READ_ANNOTATIONS, title: 'Automations' },
-    priority: 'high',
-    timeoutMs: READ_TIMEOUT_MS,
-    rateLimit: rateLimit(bridge.config),
-    coalesce: true,
     cache: { ttlMs: bridge.config.HA_CACHE_ENTITIES_TTL_S * 1000, key },
-    uses: bridge.breaker,
     handler: async (args, ctx) => {
-      const automations = await bridge.freshness.read(
-        async () =>
-          visibleStates(bridge, await bridge.api.states(haCall(ctx, READ_TIMEOUT_MS)))
+      const automations = await freshStates(
+        bridge,
+        ctx,
+        { tool: LIST_AUTOMATIONS, key: key(args) },
+        (states) =>
+          visibleStates(bridge, states)
             .filter((state) => domainOf(state.entity_id) === 'automation')
             .sort(byEntityId),
-        (states) => states.map((s) => s.entity_id),
-        () => bridge.invalidate(LIST_AUTOMATIONS, key(args)),
-      );
-      bridge.index.record(
-        LIST_AUTOMATIONS,
-        key(args),
-        automations.map((s) => s.entity_id),
+        (state) => state.entity_id,
       );
       const { items, total, truncated } = page(automations, args.limit);
       return {

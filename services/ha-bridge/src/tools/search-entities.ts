@@ -4,18 +4,7 @@ import { fitWithin, page } from '../format/bounds.js';
 import { compactEntity, entityName } from '../format/entity.js';
 import { normaliseName } from '../ha/registries.js';
 import type { HaState } from '../ha/types.js';
-import { HA_READ } from '../policy/sensitive.js';
-import {
-  asOf,
-  type Bridge,
-  CATEGORY,
-  haCall,
-  limitArg,
-  READ_ANNOTATIONS,
-  READ_TIMEOUT_MS,
-  rateLimit,
-  visibleStates,
-} from './common.js';
+import { asOf, type Bridge, freshStates, limitArg, readTool, visibleStates } from './common.js';
 import { searchText } from './entity-query.js';
 
 const NAME = 'search_entities';
@@ -52,31 +41,21 @@ export function createSearchEntitiesTool(bridge: Bridge) {
     description:
       'Find entities by words in their id, name or area ("kitchen light", "front door"), best matches first, ' +
       'each with its state and area. Use it when you do not know the exact entity id.',
-    category: CATEGORY,
+    ...readTool(bridge, 'Search entities', 'high'),
     input: InputSchema,
-    permissions: [HA_READ],
-    annotations: { ...READ_ANNOTATIONS, title: 'Search entities' },
-    priority: 'high',
-    timeoutMs: READ_TIMEOUT_MS,
-    rateLimit: rateLimit(bridge.config),
-    coalesce: true,
     cache: { ttlMs: bridge.config.HA_CACHE_ENTITIES_TTL_S * 1000, key },
-    uses: bridge.breaker,
     handler: async (args, ctx) => {
       const words = normaliseName(args.query).split(' ').filter(Boolean);
-      const ranked = await bridge.freshness.read(
-        async () =>
-          visibleStates(bridge, await bridge.api.states(haCall(ctx, READ_TIMEOUT_MS)))
+      const ranked = await freshStates(
+        bridge,
+        ctx,
+        { tool: NAME, key: key(args) },
+        (states) =>
+          visibleStates(bridge, states)
             .map((state) => ({ state, score: score(bridge, state, args.query, words) }))
             .filter((match) => match.score > 0)
             .sort((a, b) => b.score - a.score || (a.state.entity_id < b.state.entity_id ? -1 : 1)),
-        (matches) => matches.map((m) => m.state.entity_id),
-        () => bridge.invalidate(NAME, key(args)),
-      );
-      bridge.index.record(
-        NAME,
-        key(args),
-        ranked.map((m) => m.state.entity_id),
+        (match) => match.state.entity_id,
       );
       const { items, total, truncated } = page(ranked, args.limit);
       const shown = fitWithin(items.map((m) => compactEntity(m.state, bridge.link.registries)));

@@ -9,6 +9,12 @@ export const dateTimeArg = z.iso
   .datetime({ offset: true })
   .describe('ISO 8601 date-time with a time zone, e.g. 2025-01-31T08:00:00Z or 2025-01-31T09:00:00+01:00');
 
+/** `start` and `end` of get_history and get_logbook. */
+export const periodArgs = {
+  start: dateTimeArg.optional().describe('Start of the period (default: 24 hours before end)'),
+  end: dateTimeArg.optional().describe('End of the period (default: now)'),
+};
+
 /**
  * The period a history or logbook call covers: without `start`, the 24 hours before `end`;
  * without `end`, now. Refuses an empty or reversed period, and one longer than a week.
