@@ -39,6 +39,8 @@ export interface ToolContext {
   requestId: RequestId | null;
   /** The priority the call runs at (the caller's `mcp_metadata.priority`, else the tool's). */
   priority: Priority;
+  /** The `serialize` key this call holds (resolved, when `serialize` returned a promise). */
+  lockKey?: string | undefined;
 }
 
 export interface RateLimitOptions {
@@ -83,8 +85,16 @@ export interface ToolDefinition<
   /**
    * Calls with the same key run one at a time, in arrival order (a per-entity or per-container
    * lock); `undefined` = no lock. A waiting call counts against its timeout.
+   *
+   * The key may come from a promise: an entity named several ways (a container by id, id prefix
+   * or name) is resolved to one canonical key first, so that every spelling shares the lock.
+   * Such calls queue in the order their keys resolve; a resolution that throws fails the call as
+   * the handler would (a ToolError becomes `isError`). The handler sees the key in `ctx.lockKey`.
    */
-  serialize?: (args: z.infer<Input>) => string | undefined;
+  serialize?: (
+    args: z.infer<Input>,
+    ctx: { signal: AbortSignal },
+  ) => string | undefined | Promise<string | undefined>;
   /**
    * For reads: identical calls (same tool, same validated arguments — or the same cache key)
    * arriving while one runs share its execution and its answer.

@@ -185,7 +185,9 @@ export class ToolRunner {
   ): Promise<ToolResult> {
     const { definition } = tool;
     const { scheduler } = this.deps;
-    const lockKey = definition.serialize?.(args);
+    const key = definition.serialize?.(args, { signal });
+    // A key computed synchronously is used at once: calls keep their exact arrival order.
+    const lockKey = key instanceof Promise ? await untilAborted(key, signal) : key;
     const releaseLock = lockKey === undefined ? undefined : await scheduler.lock(lockKey, priority, signal);
     try {
       const limit = limitOf(definition.uses);
@@ -200,6 +202,7 @@ export class ToolRunner {
               caller: call.caller,
               requestId: call.requestId,
               priority,
+              lockKey,
             }),
           ),
           signal,

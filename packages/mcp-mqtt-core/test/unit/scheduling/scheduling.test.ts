@@ -151,6 +151,31 @@ describe('per-key serialisation', () => {
     await Promise.all([running, ...waiting]);
   });
 
+  it('serialises every name of one entity on the key its serialize promise resolves to', async () => {
+    const { server, recorder, call } = await start();
+    await using _ = server;
+    const names = ['kitchen', 'light.kitchen', 'Kitchen light', 'kitchen'];
+    const calls = names.map((name, i) => call('write_alias', { name, label: `a${i}`, ms: 20 }));
+    const other = call('write_alias', { name: 'hall', label: 'hall', ms: 20 });
+    const answers = await Promise.all([...calls, other]);
+    expect(
+      answers.map((a) => (a.result as { structuredContent: { entity: string } }).structuredContent.entity),
+    ).toEqual(['light.kitchen', 'light.kitchen', 'light.kitchen', 'light.kitchen', 'light.hall']);
+    expect(recorder.maxPerKey.get('light.kitchen')).toBe(1);
+    expect(recorder.maxPerKey.get('light.hall')).toBe(1);
+  });
+
+  it('fails the call whose serialize promise throws, as the handler would', async () => {
+    const { server, recorder, call } = await start();
+    await using _ = server;
+    const answer = await call('write_alias', { name: 'garage', label: 'g', ms: 0 });
+    expect(answer.result).toMatchObject({
+      isError: true,
+      structuredContent: { error: 'no entity named garage' },
+    });
+    expect(recorder.log).not.toContain('start:g');
+  });
+
   it('counts the wait for a key against the timeout (-32004)', async () => {
     const { server, call } = await start();
     await using _ = server;
