@@ -89,8 +89,14 @@ export class HomeStackContainers {
   }
 }
 
+/** The engine's socket as this process reaches it (DOCKER_HOST unix://…, else the default path). */
+const DOCKER_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice('unix://'.length)
+  : '/var/run/docker.sock';
+
 export class StartedHomeStack implements AsyncDisposable {
   private weatherContainer: StartedTestContainer | undefined;
+  private dockerManagerContainer: StartedTestContainer | undefined;
 
   constructor(
     readonly network: StartedNetwork,
@@ -125,6 +131,35 @@ export class StartedHomeStack implements AsyncDisposable {
     return this.weatherContainer;
   }
 
+  /**
+   * Starts the docker-manager image with the engine's socket mounted and the capabilities of its
+   * compose fragment (all dropped but SETUID/SETGID, no-new-privileges); healthy when it returns.
+   */
+  async startDockerManager(env: Record<string, string> = {}): Promise<StartedTestContainer> {
+    this.dockerManagerContainer = await new GenericContainer(IMAGES.dockerManager.tag)
+      .withNetwork(this.network)
+      .withNetworkAliases('docker-manager')
+      .withBindMounts([
+        { source: this.secretsDir, target: SECRETS, mode: 'ro' },
+        { source: DOCKER_SOCKET, target: '/var/run/docker.sock', mode: 'rw' },
+      ])
+      .withDroppedCapabilities('ALL')
+      .withAddedCapabilities('SETUID', 'SETGID')
+      .withSecurityOpt('no-new-privileges:true')
+      .withEnvironment({
+        MQTT_URL: 'mqtt://mosquitto:1883',
+        MQTT_USERNAME: 'docker-manager',
+        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt/docker-manager.password`,
+        MCP_API_KEYS_FILE: `${SECRETS}/api/keys`,
+        HEARTBEAT_INTERVAL: '2',
+        ...env,
+      })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
+      .start();
+    return this.dockerManagerContainer;
+  }
+
   get weather(): StartedTestContainer {
     if (!this.weatherContainer) throw new Error('startWeather() first');
     return this.weatherContainer;
@@ -150,7 +185,7 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   async stop() {
-    for (const container of [this.weatherContainer, this.upstream, this.broker])
+    for (const container of [this.dockerManagerContainer, this.weatherContainer, this.upstream, this.broker])
       await container?.stop().catch(() => {});
     await this.network.stop().catch(() => {});
     rmSync(this.secretsDir, { recursive: true, force: true });

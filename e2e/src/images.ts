@@ -3,12 +3,29 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * Tag of the images the suite builds (default `e2e`). E2E_IMAGE_TAG gives a run its own, so that
+ * runs of different checkouts on one engine never test each other's images.
+ */
+export const E2E_TAG = process.env.E2E_IMAGE_TAG || 'e2e';
+if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(E2E_TAG))
+  throw new Error(`E2E_IMAGE_TAG: not a tag: ${E2E_TAG}`);
+
 /** Every image the suite runs, built from the project's own Dockerfiles. */
 export const IMAGES = {
-  weather: { tag: 'neurhomia/mcp-weather:e2e', dockerfile: 'services/weather/Dockerfile', context: '.' },
-  cli: { tag: 'neurhomia/mcp-cli:e2e', dockerfile: 'compose/cli.Dockerfile', context: '.' },
+  weather: {
+    tag: `neurhomia/mcp-weather:${E2E_TAG}`,
+    dockerfile: 'services/weather/Dockerfile',
+    context: '.',
+  },
+  dockerManager: {
+    tag: `neurhomia/mcp-docker-manager:${E2E_TAG}`,
+    dockerfile: 'services/docker-manager/Dockerfile',
+    context: '.',
+  },
+  cli: { tag: `neurhomia/mcp-cli:${E2E_TAG}`, dockerfile: 'compose/cli.Dockerfile', context: '.' },
   weatherUpstream: {
-    tag: 'neurhomia/weather-upstream:e2e',
+    tag: `neurhomia/weather-upstream:${E2E_TAG}`,
     dockerfile: 'services/weather/test/upstream/Dockerfile',
     context: 'services/weather/test',
   },

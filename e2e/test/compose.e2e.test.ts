@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, run } from '../src/images.js';
+import { E2E_TAG, REPO_ROOT, run } from '../src/images.js';
 
 /**
  * `docker compose up --wait` of the real home stack (compose/compose.yaml), with the weather
@@ -8,7 +8,7 @@ import { REPO_ROOT, run } from '../src/images.js';
 const project = `neurhomia-e2e-${process.pid}`;
 const env = {
   COMPOSE_PROJECT_NAME: project,
-  MCP_IMAGE_TAG: 'e2e', // the images the global setup built from the same Dockerfiles
+  MCP_IMAGE_TAG: E2E_TAG, // the images the global setup built from the same Dockerfiles
   MOSQUITTO_PORT: '127.0.0.1:0', // any free host port: never collide with a broker on 1883
   MOSQUITTO_WS_PORT: '127.0.0.1:0',
   OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
@@ -43,6 +43,27 @@ describe('the compose home stack', () => {
     const byService = Object.fromEntries(containers.map((c) => [c.Service, c]));
     expect(byService.mosquitto).toMatchObject({ State: 'running', Health: 'healthy' });
     expect(byService.weather).toMatchObject({ State: 'running', Health: 'healthy' });
+    expect(byService['docker-manager']).toMatchObject({ State: 'running', Health: 'healthy' });
+  });
+
+  it("lists the stack's containers with docker-manager, and refuses to stop its broker", async () => {
+    const cli = (...args: string[]) => compose('run', '--rm', '-T', 'cli', 'call', 'docker-manager', ...args);
+    const { stdout } = await cli('list_containers', `filters={"compose_project":"${project}"}`, '--json');
+    const listed = JSON.parse(stdout) as {
+      structuredContent: { containers: Array<{ compose_service: string; protected?: string }> };
+    };
+    const services = listed.structuredContent.containers.map((c) => c.compose_service);
+    expect(services).toEqual(expect.arrayContaining(['mosquitto', 'weather', 'docker-manager']));
+    const broker = listed.structuredContent.containers.find((c) => c.compose_service === 'mosquitto');
+    expect(broker?.protected).toContain('MQTT broker');
+
+    const refused = await cli('stop_container', `id=${project}-mosquitto-1`).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/-32002.*protected/s);
+    const { stdout: state } = await compose('ps', '--format', '{{.Service}} {{.State}}', 'mosquitto');
+    expect(state.trim()).toBe('mosquitto running');
   });
 
   it('answers a weather call through the stack CLI', async () => {
