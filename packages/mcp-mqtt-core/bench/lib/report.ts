@@ -1,7 +1,7 @@
 import type { LatencySummary, ThroughputResult } from './stats.js';
 
 export interface SystemResult {
-  key: 'floor' | 'core' | 'core-client' | 'sdk-http';
+  key: 'floor' | 'core' | 'core-client' | 'naive' | 'naive-qos0' | 'sdk-http';
   label: string;
   latency: LatencySummary;
   throughput: ThroughputResult[];

@@ -140,6 +140,32 @@ export function schedulingService(options: SchedulingOptions): {
             },
           }),
           defineTool({
+            name: 'write_many',
+            description: 'Serialised on every key it names',
+            input: z.object({
+              keys: z.array(z.string()).min(1),
+              label: z.string(),
+              ms: z.number().int().min(0).max(5_000),
+            }),
+            serialize: ({ keys }) => keys,
+            timeoutMs: 5_000,
+            handler: async ({ keys, label, ms }, { signal }) => {
+              for (const key of new Set(keys)) {
+                const now = (running.get(key) ?? 0) + 1;
+                running.set(key, now);
+                recorder.maxPerKey.set(key, Math.max(recorder.maxPerKey.get(key) ?? 0, now));
+              }
+              recorder.log.push(`start:${label}`);
+              try {
+                await sleep(ms, signal);
+              } finally {
+                for (const key of new Set(keys)) running.set(key, (running.get(key) ?? 1) - 1);
+                recorder.log.push(`end:${label}`);
+              }
+              return { keys, label };
+            },
+          }),
+          defineTool({
             name: 'read',
             description: 'Coalesced',
             input: z.object({ key: z.string() }),

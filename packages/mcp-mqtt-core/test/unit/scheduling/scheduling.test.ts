@@ -136,6 +136,26 @@ describe('per-key serialisation', () => {
     expect(recorder.maxConcurrentWrites).toBeGreaterThan(1);
   });
 
+  it('holds every key of a call that names several, without deadlock between opposite orders', async () => {
+    const { server, recorder, call } = await start();
+    await using _ = server;
+    const answers = await Promise.all([
+      call('write', { key: 'light.a', label: 'a1', ms: 30 }),
+      call('write_many', { keys: ['light.a', 'light.b'], label: 'ab', ms: 30 }),
+      call('write_many', { keys: ['light.b', 'light.a', 'light.b'], label: 'ba', ms: 30 }),
+      call('write', { key: 'light.b', label: 'b1', ms: 30 }),
+      call('write', { key: 'light.c', label: 'c1', ms: 30 }),
+    ]);
+    expect(answers.every((a) => a.result)).toBe(true);
+    expect(recorder.maxPerKey.get('light.a')).toBe(1);
+    expect(recorder.maxPerKey.get('light.b')).toBe(1);
+    // Calls on light.a ran in arrival order; ab waited for a1, ba for ab.
+    const runs = recorder.log.filter((l) => /:(a1|ab|ba)$/.test(l));
+    expect(runs).toEqual(['start:a1', 'end:a1', 'start:ab', 'end:ab', 'start:ba', 'end:ba']);
+    // light.c shares no key: it did not wait behind them.
+    expect(recorder.log.indexOf('start:c1')).toBeLessThan(recorder.log.indexOf('end:a1'));
+  });
+
   it('refuses a call past the bound of waiters on a key with -32005 and a reason', async () => {
     const { server, call } = await start({}, { MAX_WAITERS_PER_KEY: '2' });
     await using _ = server;
