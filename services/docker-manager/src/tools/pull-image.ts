@@ -117,9 +117,9 @@ export function createPullImageTool(deps: DockerDeps) {
     category: CATEGORY,
     input: z.object({ image: imageRef }),
     permissions: DOCKER_ADMIN,
+    // Destructive like the other writes: a pull moves a tag, and what is recreated from it changes.
     annotations: {
       ...WRITE_ANNOTATIONS,
-      destructiveHint: false,
       idempotentHint: true,
       openWorldHint: true,
       title: 'Pull an image',
