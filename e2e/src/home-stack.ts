@@ -8,27 +8,50 @@ import {
   type StartedTestContainer,
   Wait,
 } from 'testcontainers';
-import { IMAGES, REPO_ROOT } from './images.js';
+import { IMAGES, REPO_ROOT, run } from './images.js';
+import { DUMP_SCRIPT, parseDump, secretPaths } from './secrets.js';
 
 const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2';
+const NODE_IMAGE = 'node:24-bookworm-slim';
 const SECRETS = '/run/secrets/mcp';
+const BOOTSTRAP = '/stack/mosquitto/bootstrap';
 
-/**
- * The home stack on a testcontainers network, wired as compose wires it: secrets-init generates
- * passwords, API keys and the ACL from the project's mosquitto/ and services/*\/mosquitto/
- * fragments; Mosquitto runs the project's mosquitto.conf (auth + ACL on); the weather image talks
- * to a local upstream that replays Open-Meteo's recorded responses.
- */
-/** The generated files belong to the containers' users: remove them from a container too. */
-async function removeSecrets(dir: string) {
-  await new GenericContainer(MOSQUITTO_IMAGE)
+const repoMount = (dir: string, target: string) =>
+  ({ source: join(REPO_ROOT, dir), target, mode: 'ro' }) as const;
+
+/** A one-shot container of the secrets jobs: root, the capabilities compose gives them, no network. */
+async function runJob(
+  image: string,
+  entrypoint: string[],
+  mounts: Parameters<GenericContainer['withBindMounts']>[0],
+  env: Record<string, string> = {},
+) {
+  const job = await new GenericContainer(image)
+    .withEntrypoint(entrypoint)
     .withUser('root')
-    .withEntrypoint(['/bin/sh', '-c', 'rm -rf /secrets/* /secrets/.[!.]*'])
-    .withBindMounts([{ source: dir, target: '/secrets', mode: 'rw' }])
+    .withNetworkMode('none')
+    .withEnvironment(env)
+    .withBindMounts(mounts)
     .withWaitStrategy(Wait.forOneShotStartup())
-    .start()
-    .then((cleaner) => cleaner.stop())
-    .catch(() => {});
+    .start();
+  const { stdout: output } = await run('docker', ['logs', job.getId()]);
+  await job.stop();
+  return output;
+}
+
+/** Everything a container wrote to stdout and stderr so far. */
+export async function containerLogs(container: StartedTestContainer) {
+  const { stdout, stderr } = await run('docker', ['logs', container.getId()]);
+  return stdout + stderr;
+}
+
+/** The generated files belong to the containers' users: remove them from a container too. */
+async function removeDirectory(dir: string) {
+  await runJob(
+    MOSQUITTO_IMAGE,
+    ['/bin/sh', '-c', 'rm -rf /d/* /d/.[!.]*'],
+    [{ source: dir, target: '/d', mode: 'rw' }],
+  ).catch(() => {});
   try {
     rmSync(dir, { recursive: true, force: true });
   } catch {
@@ -36,11 +59,39 @@ async function removeSecrets(dir: string) {
   }
 }
 
+/** A service's environment as its compose fragment sets it: everything from its own secrets. */
+function serviceEnvironment(id: string) {
+  return {
+    MQTT_URL_FILE: `${SECRETS}/mqtt-url`,
+    NODE_EXTRA_CA_CERTS: `${SECRETS}/ca.crt`,
+    MQTT_USERNAME: id,
+    MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`,
+    MCP_API_KEYS_FILE: `${SECRETS}/api-keys`,
+    MCP_SHARE_GROUP_FILE: `${SECRETS}/share-group`,
+  };
+}
+
+/**
+ * The home stack on a testcontainers network, wired as compose wires it (compose/compose.yaml,
+ * services/weather/compose.yaml): tls-init makes the CA and the broker's certificate,
+ * secrets-init generates passwords, share groups, API keys (digests for the services) and the
+ * ACL from the project's mosquitto/ and services/*\/mosquitto/ fragments; Mosquitto runs the
+ * project's mosquitto.conf (auth + ACL on) as its own user; the weather image gets a copy of its
+ * own secrets only (install-secrets.sh) and talks to a local upstream that replays Open-Meteo's
+ * recorded responses.
+ */
 export class HomeStackContainers {
   private weatherEnv: Record<string, string> = {};
+  private tls = false;
 
   withWeatherEnvironment(env: Record<string, string>): this {
     this.weatherEnv = { ...this.weatherEnv, ...env };
+    return this;
+  }
+
+  /** MOSQUITTO_TLS=true: listeners 8883/9443, and the weather service connects with mqtts://. */
+  withTls(): this {
+    this.tls = true;
     return this;
   }
 
@@ -49,24 +100,29 @@ export class HomeStackContainers {
     const network = await new Network().start();
     const started: StartedTestContainer[] = [];
     try {
-      const mounts = [
-        { source: join(REPO_ROOT, 'mosquitto'), target: '/stack/mosquitto', mode: 'ro' as const },
-        { source: join(REPO_ROOT, 'services'), target: '/stack/services', mode: 'ro' as const },
-      ];
-      const init = await new GenericContainer(MOSQUITTO_IMAGE)
-        .withEntrypoint(['/bin/sh', '/stack/mosquitto/bootstrap/init-secrets.sh'])
-        .withUser('root')
-        .withBindMounts([...mounts, { source: secretsDir, target: SECRETS, mode: 'rw' }])
-        .withWaitStrategy(Wait.forOneShotStartup())
-        .start();
-      await init.stop();
+      const all = { source: secretsDir, target: SECRETS, mode: 'rw' } as const;
+      await runJob(
+        NODE_IMAGE,
+        ['node', `${BOOTSTRAP}/make-certs.mjs`],
+        [repoMount('mosquitto', '/stack/mosquitto'), all],
+      );
+      await runJob(
+        MOSQUITTO_IMAGE,
+        ['/bin/sh', `${BOOTSTRAP}/init-secrets.sh`],
+        [repoMount('mosquitto', '/stack/mosquitto'), repoMount('services', '/stack/services'), all],
+        { MOSQUITTO_TLS: String(this.tls) },
+      );
 
+      const ports = this.tls ? [1883, 8883, 9443] : [1883];
       const broker = await new GenericContainer(MOSQUITTO_IMAGE)
-        .withCommand(['/bin/sh', '/stack/mosquitto/bootstrap/run-broker.sh'])
-        .withBindMounts([mounts[0]!, { source: secretsDir, target: SECRETS, mode: 'ro' }])
+        .withCommand(['/bin/sh', `${BOOTSTRAP}/run-broker.sh`])
+        .withUser('mosquitto')
+        .withDroppedCapabilities('ALL')
+        .withEnvironment({ MOSQUITTO_TLS: String(this.tls) })
+        .withBindMounts([repoMount('mosquitto', '/stack/mosquitto'), { ...all, mode: 'ro' }])
         .withNetwork(network)
         .withNetworkAliases('mosquitto')
-        .withExposedPorts(1883)
+        .withExposedPorts(...ports)
         .withWaitStrategy(Wait.forLogMessage(/mosquitto version .* running/))
         .start();
       started.push(broker);
@@ -83,7 +139,7 @@ export class HomeStackContainers {
     } catch (err) {
       for (const container of started.reverse()) await container.stop().catch(() => {});
       await network.stop().catch(() => {});
-      await removeSecrets(secretsDir);
+      await removeDirectory(secretsDir);
       throw err;
     }
   }
@@ -97,6 +153,9 @@ const DOCKER_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
 export class StartedHomeStack implements AsyncDisposable {
   private weatherContainer: StartedTestContainer | undefined;
   private dockerManagerContainer: StartedTestContainer | undefined;
+  /** Each service's own copy of its secrets (install-secrets.sh), removed by stop(). */
+  private readonly serviceSecretsDirs: string[] = [];
+  private files: Promise<Map<string, string>> | undefined;
 
   constructor(
     readonly network: StartedNetwork,
@@ -108,18 +167,18 @@ export class StartedHomeStack implements AsyncDisposable {
 
   /**
    * Starts the weather image, healthy when it returns. Separate from the broker's start so a test
-   * can subscribe to events before the service's first poll.
+   * can subscribe to events before the service's first poll. Like the compose fragment, a
+   * one-shot copies services/weather/ of the secrets into a directory of its own first: the
+   * service mounts that and nothing else.
    */
   async startWeather(): Promise<StartedTestContainer> {
+    const secrets = await this.installServiceSecrets('weather');
     this.weatherContainer = await new GenericContainer(IMAGES.weather.tag)
       .withNetwork(this.network)
       .withNetworkAliases('weather')
-      .withBindMounts([{ source: this.secretsDir, target: SECRETS, mode: 'ro' }])
+      .withBindMounts([secrets])
       .withEnvironment({
-        MQTT_URL: 'mqtt://mosquitto:1883',
-        MQTT_USERNAME: 'weather',
-        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt/weather.password`,
-        MCP_API_KEYS_FILE: `${SECRETS}/api/keys`,
+        ...serviceEnvironment('weather'),
         OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
         OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
         HEARTBEAT_INTERVAL: '2',
@@ -132,32 +191,42 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   /**
-   * Starts the docker-manager image with the engine's socket mounted and the capabilities of its
-   * compose fragment (all dropped but SETUID/SETGID, no-new-privileges); healthy when it returns.
+   * Starts the docker-manager image as its compose fragment does — its own secrets, the engine's
+   * socket, every capability dropped but SETUID/SETGID, no-new-privileges — healthy when it returns.
    */
   async startDockerManager(env: Record<string, string> = {}): Promise<StartedTestContainer> {
+    const secrets = await this.installServiceSecrets('docker-manager');
     this.dockerManagerContainer = await new GenericContainer(IMAGES.dockerManager.tag)
       .withNetwork(this.network)
       .withNetworkAliases('docker-manager')
-      .withBindMounts([
-        { source: this.secretsDir, target: SECRETS, mode: 'ro' },
-        { source: DOCKER_SOCKET, target: '/var/run/docker.sock', mode: 'rw' },
-      ])
+      .withBindMounts([secrets, { source: DOCKER_SOCKET, target: '/var/run/docker.sock', mode: 'rw' }])
       .withDroppedCapabilities('ALL')
       .withAddedCapabilities('SETUID', 'SETGID')
       .withSecurityOpt('no-new-privileges:true')
-      .withEnvironment({
-        MQTT_URL: 'mqtt://mosquitto:1883',
-        MQTT_USERNAME: 'docker-manager',
-        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt/docker-manager.password`,
-        MCP_API_KEYS_FILE: `${SECRETS}/api/keys`,
-        HEARTBEAT_INTERVAL: '2',
-        ...env,
-      })
+      .withEnvironment({ ...serviceEnvironment('docker-manager'), HEARTBEAT_INTERVAL: '2', ...env })
       .withWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(60_000)
       .start();
     return this.dockerManagerContainer;
+  }
+
+  /**
+   * Like a fragment's `<id>-secrets` one-shot: copies services/<id>/ of the secrets into a
+   * directory of the service's own, the only secrets it mounts.
+   */
+  private async installServiceSecrets(id: string) {
+    const dir = mkdtempSync(join(tmpdir(), `e2e-${id}-secrets-`));
+    this.serviceSecretsDirs.push(dir);
+    await runJob(
+      MOSQUITTO_IMAGE,
+      ['/bin/sh', '/stack/bootstrap/install-secrets.sh', secretPaths.serviceDir(id)],
+      [
+        repoMount('mosquitto/bootstrap', '/stack/bootstrap'),
+        { source: this.secretsDir, target: SECRETS, mode: 'ro' },
+        { source: dir, target: '/own', mode: 'rw' },
+      ],
+    );
+    return { source: dir, target: SECRETS, mode: 'ro' } as const;
   }
 
   get weather(): StartedTestContainer {
@@ -170,25 +239,37 @@ export class StartedHomeStack implements AsyncDisposable {
     return `mqtt://${this.broker.getHost()}:${this.broker.getMappedPort(1883)}`;
   }
 
-  /**
-   * A generated secret, e.g. `mqtt/cli.password` or `api/cli.key`, read inside the broker
-   * container: the files belong to the containers' users, not necessarily to the test's.
-   */
+  /** Every generated file (path relative to the secrets root → content), read once. */
+  allSecrets(): Promise<Map<string, string>> {
+    this.files ??= runJob(
+      MOSQUITTO_IMAGE,
+      ['/bin/sh', '-c', DUMP_SCRIPT, 'dump', '/s'],
+      [{ source: this.secretsDir, target: '/s', mode: 'ro' }],
+    ).then(parseDump);
+    return this.files;
+  }
+
+  /** A generated secret, e.g. `clients/cli/mqtt.password` or `clients/cli/api.key`. */
   async secret(path: string): Promise<string> {
-    const { output, exitCode } = await this.broker.exec(['cat', `${SECRETS}/${path}`]);
-    if (exitCode !== 0) throw new Error(`cannot read secret ${path}: ${output}`);
-    return output.trim();
+    const value = (await this.allSecrets()).get(path);
+    if (value === undefined) throw new Error(`no generated secret ${path}`);
+    return value.trim();
   }
 
   async credentials(user: string) {
-    return { username: user, password: await this.secret(`mqtt/${user}.password`) };
+    const files = await this.allSecrets();
+    const path = files.has(secretPaths.servicePassword(user))
+      ? secretPaths.servicePassword(user)
+      : secretPaths.clientPassword(user);
+    return { username: user, password: await this.secret(path) };
   }
 
   async stop() {
     for (const container of [this.dockerManagerContainer, this.weatherContainer, this.upstream, this.broker])
       await container?.stop().catch(() => {});
     await this.network.stop().catch(() => {});
-    rmSync(this.secretsDir, { recursive: true, force: true });
+    await removeDirectory(this.secretsDir);
+    for (const dir of this.serviceSecretsDirs) await removeDirectory(dir);
   }
 
   async [Symbol.asyncDispose]() {

@@ -3,6 +3,7 @@ import { connectClient } from '@neurhomia/mcp-mqtt-core/testing';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HomeStackContainers, type StartedHomeStack } from '../src/home-stack.js';
+import { secretPaths } from '../src/secrets.js';
 
 /**
  * The docker-manager image behind Mosquitto with the project's auth and ACL, the host's Docker
@@ -18,7 +19,7 @@ beforeAll(async () => {
   stack = await new HomeStackContainers().start();
   client = await connectClient(stack.getConnectionString(), {
     ...(await stack.credentials('cli')),
-    apiKey: await stack.secret('api/cli.key'),
+    apiKey: await stack.secret(secretPaths.clientApiKey('cli')),
     timeoutMs: 15_000,
   });
   client.on('event', (e) => events.push(e as (typeof events)[number]));
@@ -53,7 +54,12 @@ describe('docker-manager image through the authenticated broker', () => {
   });
 
   it('runs as node (uid 1000) with the socket group and no capability', async () => {
-    const { output } = await service.exec(['cat', '/proc/1/status']);
+    // The service's process, found by its command line (PID 1 here; an init's child in compose).
+    const { output } = await service.exec([
+      'sh',
+      '-c',
+      'for d in /proc/[0-9]*; do [ "$(tr "\\0" " " <"$d/cmdline")" = "node --max-semi-space-size=4 dist/main.js " ] && cat "$d/status"; done',
+    ]);
     const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(output)?.[1]?.trim();
     expect(field('Uid')?.split(/\s+/)).toEqual(['1000', '1000', '1000', '1000']);
     for (const set of ['CapEff', 'CapPrm', 'CapInh', 'CapAmb'])
@@ -66,7 +72,7 @@ describe('docker-manager image through the authenticated broker', () => {
   it("gives the front end's key reads only: a stop needs docker:admin", async () => {
     await using frontEnd = await connectClient(stack.getConnectionString(), {
       ...(await stack.credentials('neurhomia')),
-      apiKey: await stack.secret('api/neurhomia.key'),
+      apiKey: await stack.secret(secretPaths.clientApiKey('neurhomia')),
       timeoutMs: 15_000,
     });
     const listed = await frontEnd.callTool('docker-manager', 'list_images', { limit: 5 });

@@ -12,7 +12,7 @@ Usage:
   mcp-mqtt watch                             services up/down/stale, heartbeats and events, live
 
 Options:
-  --url <url>          broker URL (env MQTT_URL, or MQTT_BROKER + MQTT_PORT; default mqtt://localhost:1883)
+  --url <url>          broker URL (env MQTT_URL or MQTT_URL_FILE, or MQTT_BROKER + MQTT_PORT; default mqtt://localhost:1883)
   --username <name>    broker user (env MQTT_USERNAME); password from MQTT_PASSWORD or MQTT_PASSWORD_FILE
   --timeout <ms>       per-call timeout (default 10000)
   --json               JSON output (watch: one object per line); errors as JSON on stderr
@@ -36,7 +36,8 @@ export interface CommandLine {
 }
 
 function brokerFromEnv(): string {
-  if (process.env.MQTT_URL) return process.env.MQTT_URL;
+  const url = readVariable('MQTT_URL');
+  if (url) return url;
   return `mqtt://${process.env.MQTT_BROKER ?? 'localhost'}:${process.env.MQTT_PORT ?? 1883}`;
 }
 
