@@ -17,8 +17,11 @@ const ENGINE_SOCKET_MOUNT = expect.objectContaining({ Type: 'bind', Destination:
 /** `docker compose run --rm -T …`: a one-off container, removed when it ends. */
 const runOnce = (...args: string[]) => compose(['run', '--rm', '-T', ...args]);
 /** A shell script run inside a service's running container (`docker compose exec`). */
-const shellIn = (service: string, script: string, input?: string) =>
-  compose(['exec', '-T', service, 'sh', '-c', script], input === undefined ? {} : { input });
+const shellIn = (service: string, script: string, input?: string, user?: string) =>
+  compose(
+    ['exec', '-T', ...(user ? ['--user', user] : []), service, 'sh', '-c', script],
+    input === undefined ? {} : { input },
+  );
 
 beforeAll(async () => {
   await compose(['up', '-d', '--wait']);
@@ -139,11 +142,14 @@ describe('secrets of the compose stack', () => {
           'tls/ca.key',
         ]),
       );
+      // As the user the service runs as (node): it can read what the service can. (docker-manager's
+      // container user is root without capabilities, which cannot read node's 0400 files.)
       const search = (values: string[]) =>
         shellIn(
           id,
           'grep -rlF -f /dev/stdin / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null || true',
           `${values.join('\n')}\n`,
+          'node',
         ).then((r) => r.stdout.trim());
       expect(await search(foreign.map((s) => s.value))).toBe('');
       expect(await search([files.get(`${own}mqtt.password`)!.trim()])).toBe('/run/secrets/mcp/mqtt.password');
