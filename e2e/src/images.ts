@@ -41,6 +41,9 @@ export function run(
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
     });
+    // A command that exits without reading its stdin closes the pipe first: the EPIPE of this
+    // write is no failure of the command (its exit code says that), and must not go uncaught.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';
