@@ -59,6 +59,18 @@ async function removeDirectory(dir: string) {
   }
 }
 
+/** A service's environment as its compose fragment sets it: everything from its own secrets. */
+function serviceEnvironment(id: string) {
+  return {
+    MQTT_URL_FILE: `${SECRETS}/mqtt-url`,
+    NODE_EXTRA_CA_CERTS: `${SECRETS}/ca.crt`,
+    MQTT_USERNAME: id,
+    MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`,
+    MCP_API_KEYS_FILE: `${SECRETS}/api-keys`,
+    MCP_SHARE_GROUP_FILE: `${SECRETS}/share-group`,
+  };
+}
+
 /**
  * The home stack on a testcontainers network, wired as compose wires it (compose/compose.yaml,
  * services/weather/compose.yaml): tls-init makes the CA and the broker's certificate,
@@ -133,8 +145,15 @@ export class HomeStackContainers {
   }
 }
 
+/** The engine's socket as this process reaches it (DOCKER_HOST unix://…, else the default path). */
+const DOCKER_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice('unix://'.length)
+  : '/var/run/docker.sock';
+
 export class StartedHomeStack implements AsyncDisposable {
   private weatherContainer: StartedTestContainer | undefined;
+  private dockerManagerContainer: StartedTestContainer | undefined;
+  /** Each service's own copy of its secrets (install-secrets.sh), removed by stop(). */
   private readonly serviceSecretsDirs: string[] = [];
   private files: Promise<Map<string, string>> | undefined;
 
@@ -148,55 +167,86 @@ export class StartedHomeStack implements AsyncDisposable {
 
   /**
    * Starts the weather image, healthy when it returns. Separate from the broker's start so a test
-   * can subscribe to events before the service's first poll.
+   * can subscribe to events before the service's first poll. Like the compose fragment, a
+   * one-shot copies services/weather/ of the secrets into a directory of its own first: the
+   * service mounts that and nothing else.
    */
   async startWeather(): Promise<StartedTestContainer> {
-    this.weatherContainer = await this.startService('weather', IMAGES.weather.tag, {
-      OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
-      OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
-      ...this.weatherEnv,
-    });
+    const secrets = await this.installServiceSecrets('weather');
+    this.weatherContainer = await new GenericContainer(IMAGES.weather.tag)
+      .withNetwork(this.network)
+      .withNetworkAliases('weather')
+      .withBindMounts([secrets])
+      .withEnvironment({
+        ...serviceEnvironment('weather'),
+        OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
+        OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
+        HEARTBEAT_INTERVAL: '2',
+        ...this.weatherEnv,
+      })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
+      .start();
     return this.weatherContainer;
   }
 
   /**
-   * Starts a service image as its compose fragment does, healthy when it returns: a one-shot
-   * copies services/<id>/ of the secrets into a directory of its own first, the service mounts
-   * that and nothing else. The caller stops the container; the copy goes with the stack.
+   * Starts the docker-manager image as its compose fragment does — its own secrets, the engine's
+   * socket, every capability dropped but SETUID/SETGID, no-new-privileges — healthy when it returns.
+   */
+  async startDockerManager(env: Record<string, string> = {}): Promise<StartedTestContainer> {
+    const secrets = await this.installServiceSecrets('docker-manager');
+    this.dockerManagerContainer = await new GenericContainer(IMAGES.dockerManager.tag)
+      .withNetwork(this.network)
+      .withNetworkAliases('docker-manager')
+      .withBindMounts([secrets, { source: DOCKER_SOCKET, target: '/var/run/docker.sock', mode: 'rw' }])
+      .withDroppedCapabilities('ALL')
+      .withAddedCapabilities('SETUID', 'SETGID')
+      .withSecurityOpt('no-new-privileges:true')
+      .withEnvironment({ ...serviceEnvironment('docker-manager'), HEARTBEAT_INTERVAL: '2', ...env })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
+      .start();
+    return this.dockerManagerContainer;
+  }
+
+  /**
+   * Starts a service image that needs nothing but its own secrets and `env` (the ha-bridge), as
+   * its compose fragment does, healthy when it returns. The caller stops the container.
    */
   async startService(
     id: string,
     image: string,
     env: Record<string, string> = {},
   ): Promise<StartedTestContainer> {
-    const own = mkdtempSync(join(tmpdir(), `e2e-${id}-secrets-`));
-    this.serviceSecretsDirs.push(own);
+    const secrets = await this.installServiceSecrets(id);
+    return new GenericContainer(image)
+      .withNetwork(this.network)
+      .withNetworkAliases(id)
+      .withBindMounts([secrets])
+      .withEnvironment({ ...serviceEnvironment(id), HEARTBEAT_INTERVAL: '2', ...env })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
+      .start();
+  }
+
+  /**
+   * Like a fragment's `<id>-secrets` one-shot: copies services/<id>/ of the secrets into a
+   * directory of the service's own, the only secrets it mounts.
+   */
+  private async installServiceSecrets(id: string) {
+    const dir = mkdtempSync(join(tmpdir(), `e2e-${id}-secrets-`));
+    this.serviceSecretsDirs.push(dir);
     await runJob(
       MOSQUITTO_IMAGE,
       ['/bin/sh', '/stack/bootstrap/install-secrets.sh', secretPaths.serviceDir(id)],
       [
         repoMount('mosquitto/bootstrap', '/stack/bootstrap'),
         { source: this.secretsDir, target: SECRETS, mode: 'ro' },
-        { source: own, target: '/own', mode: 'rw' },
+        { source: dir, target: '/own', mode: 'rw' },
       ],
     );
-    return new GenericContainer(image)
-      .withNetwork(this.network)
-      .withNetworkAliases(id)
-      .withBindMounts([{ source: own, target: SECRETS, mode: 'ro' }])
-      .withEnvironment({
-        MQTT_URL_FILE: `${SECRETS}/mqtt-url`,
-        NODE_EXTRA_CA_CERTS: `${SECRETS}/ca.crt`,
-        MQTT_USERNAME: id,
-        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`,
-        MCP_API_KEYS_FILE: `${SECRETS}/api-keys`,
-        MCP_SHARE_GROUP_FILE: `${SECRETS}/share-group`,
-        HEARTBEAT_INTERVAL: '2',
-        ...env,
-      })
-      .withWaitStrategy(Wait.forHealthCheck())
-      .withStartupTimeout(60_000)
-      .start();
+    return { source: dir, target: SECRETS, mode: 'ro' } as const;
   }
 
   get weather(): StartedTestContainer {
@@ -257,7 +307,7 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   async stop() {
-    for (const container of [this.weatherContainer, this.upstream, this.broker])
+    for (const container of [this.dockerManagerContainer, this.weatherContainer, this.upstream, this.broker])
       await container?.stop().catch(() => {});
     await this.network.stop().catch(() => {});
     await removeDirectory(this.secretsDir);
