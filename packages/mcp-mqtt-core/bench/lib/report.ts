@@ -1,7 +1,8 @@
 import type { LatencySummary, ThroughputResult } from './stats.js';
 
 export interface SystemResult {
-  key: 'floor' | 'core' | 'core-client' | 'sdk-http';
+  /** Which system: the core's bench uses floor, core, core-client and sdk-http. */
+  key: string;
   label: string;
   latency: LatencySummary;
   throughput: ThroughputResult[];
