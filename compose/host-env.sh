@@ -5,6 +5,8 @@
 #   eval "$(compose/host-env.sh)"              # the CLI as "cli":  pnpm exec mcp-mqtt services
 #   eval "$(compose/host-env.sh neurhomia)"    # the front end's user and API key
 #   eval "$(compose/host-env.sh weather)"      # `pnpm dev` of a service as its own user
+#   eval "$(compose/host-env.sh gateway)"      # MCP_API_KEY, the key of the gateway's LLM clients,
+#                                              # and MCP_GATEWAY_URL (http://127.0.0.1:3003/mcp)
 #
 # A service run on the host joins the container's shared subscription: requests are then split
 # between the two. Stop the container first (docker compose stop weather) to get them all.
@@ -34,4 +36,8 @@ if key=$(read_secret "$dir/api/$user.key"); then
 elif keys=$(read_secret "$dir/api/keys"); then
   # A service: the key list it accepts, so that the stack's clients can call it.
   echo "export MCP_API_KEYS=$(quote "$keys")"
+fi
+if [ "$user" = gateway ] && gateway=$(docker compose port gateway 3003 2>/dev/null | tail -n 1) && [ -n "$gateway" ]; then
+  # Where the gateway's MCP endpoint is published (GATEWAY_PUBLISHED_PORT may change it).
+  echo "export MCP_GATEWAY_URL=http://127.0.0.1:${gateway##*:}/mcp"
 fi

@@ -91,6 +91,7 @@ export class HomeStackContainers {
 
 export class StartedHomeStack implements AsyncDisposable {
   private weatherContainer: StartedTestContainer | undefined;
+  private gatewayContainer: StartedTestContainer | undefined;
 
   constructor(
     readonly network: StartedNetwork,
@@ -101,33 +102,57 @@ export class StartedHomeStack implements AsyncDisposable {
   ) {}
 
   /**
+   * An image of the stack on its network as MQTT user `user` (password and keys from the
+   * generated secrets), started once its healthcheck passes.
+   */
+  private startImage(tag: string, user: string, env: Record<string, string>) {
+    return new GenericContainer(tag)
+      .withNetwork(this.network)
+      .withNetworkAliases(user)
+      .withBindMounts([{ source: this.secretsDir, target: SECRETS, mode: 'ro' }])
+      .withEnvironment({
+        MQTT_URL: 'mqtt://mosquitto:1883',
+        MQTT_USERNAME: user,
+        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt/${user}.password`,
+        ...env,
+      })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000);
+  }
+
+  /**
    * Starts the weather image, healthy when it returns. Separate from the broker's start so a test
    * can subscribe to events before the service's first poll.
    */
   async startWeather(): Promise<StartedTestContainer> {
-    this.weatherContainer = await new GenericContainer(IMAGES.weather.tag)
-      .withNetwork(this.network)
-      .withNetworkAliases('weather')
-      .withBindMounts([{ source: this.secretsDir, target: SECRETS, mode: 'ro' }])
-      .withEnvironment({
-        MQTT_URL: 'mqtt://mosquitto:1883',
-        MQTT_USERNAME: 'weather',
-        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt/weather.password`,
-        MCP_API_KEYS_FILE: `${SECRETS}/api/keys`,
-        OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
-        OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
-        HEARTBEAT_INTERVAL: '2',
-        ...this.weatherEnv,
-      })
-      .withWaitStrategy(Wait.forHealthCheck())
-      .withStartupTimeout(60_000)
-      .start();
+    this.weatherContainer = await this.startImage(IMAGES.weather.tag, 'weather', {
+      MCP_API_KEYS_FILE: `${SECRETS}/api/keys`,
+      MCP_RELAY_CLIENTS_FILE: `${SECRETS}/api/relays`,
+      OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
+      OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
+      HEARTBEAT_INTERVAL: '2',
+      ...this.weatherEnv,
+    }).start();
     return this.weatherContainer;
   }
 
   get weather(): StartedTestContainer {
     if (!this.weatherContainer) throw new Error('startWeather() first');
     return this.weatherContainer;
+  }
+
+  /** Starts the gateway image as the stack does (user `gateway`, a relay), healthy when it returns. */
+  async startGateway(env: Record<string, string> = {}): Promise<StartedTestContainer> {
+    this.gatewayContainer = await this.startImage(IMAGES.gateway.tag, 'gateway', env)
+      .withExposedPorts(3003)
+      .start();
+    return this.gatewayContainer;
+  }
+
+  /** The gateway's MCP endpoint as seen from the test process. */
+  gatewayEndpoint(): URL {
+    if (!this.gatewayContainer) throw new Error('startGateway() first');
+    return new URL(`http://127.0.0.1:${this.gatewayContainer.getMappedPort(3003)}/mcp`);
   }
 
   /** The broker as seen from the test process. */
@@ -150,7 +175,7 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   async stop() {
-    for (const container of [this.weatherContainer, this.upstream, this.broker])
+    for (const container of [this.gatewayContainer, this.weatherContainer, this.upstream, this.broker])
       await container?.stop().catch(() => {});
     await this.network.stop().catch(() => {});
     rmSync(this.secretsDir, { recursive: true, force: true });

@@ -3,12 +3,27 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * Tag of the images the suite builds. E2E_IMAGE_TAG gives a run tags of its own, so that two
+ * checkouts testing on one Docker engine do not replace each other's images.
+ */
+export const E2E_TAG = process.env.E2E_IMAGE_TAG || 'e2e';
+
 /** Every image the suite runs, built from the project's own Dockerfiles. */
 export const IMAGES = {
-  weather: { tag: 'neurhomia/mcp-weather:e2e', dockerfile: 'services/weather/Dockerfile', context: '.' },
-  cli: { tag: 'neurhomia/mcp-cli:e2e', dockerfile: 'compose/cli.Dockerfile', context: '.' },
+  weather: {
+    tag: `neurhomia/mcp-weather:${E2E_TAG}`,
+    dockerfile: 'services/weather/Dockerfile',
+    context: '.',
+  },
+  gateway: {
+    tag: `neurhomia/mcp-gateway:${E2E_TAG}`,
+    dockerfile: 'services/gateway/Dockerfile',
+    context: '.',
+  },
+  cli: { tag: `neurhomia/mcp-cli:${E2E_TAG}`, dockerfile: 'compose/cli.Dockerfile', context: '.' },
   weatherUpstream: {
-    tag: 'neurhomia/weather-upstream:e2e',
+    tag: `neurhomia/weather-upstream:${E2E_TAG}`,
     dockerfile: 'services/weather/test/upstream/Dockerfile',
     context: 'services/weather/test',
   },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, run } from '../src/images.js';
+import { E2E_TAG, REPO_ROOT, run } from '../src/images.js';
 
 /**
  * `docker compose up --wait` of the real home stack (compose/compose.yaml), with the weather
@@ -8,9 +8,10 @@ import { REPO_ROOT, run } from '../src/images.js';
 const project = `neurhomia-e2e-${process.pid}`;
 const env = {
   COMPOSE_PROJECT_NAME: project,
-  MCP_IMAGE_TAG: 'e2e', // the images the global setup built from the same Dockerfiles
+  MCP_IMAGE_TAG: E2E_TAG, // the images the global setup built from the same Dockerfiles
   MOSQUITTO_PORT: '127.0.0.1:0', // any free host port: never collide with a broker on 1883
   MOSQUITTO_WS_PORT: '127.0.0.1:0',
+  GATEWAY_PUBLISHED_PORT: '127.0.0.1:0',
   OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
   OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
 };
@@ -43,6 +44,7 @@ describe('the compose home stack', () => {
     const byService = Object.fromEntries(containers.map((c) => [c.Service, c]));
     expect(byService.mosquitto).toMatchObject({ State: 'running', Health: 'healthy' });
     expect(byService.weather).toMatchObject({ State: 'running', Health: 'healthy' });
+    expect(byService.gateway).toMatchObject({ State: 'running', Health: 'healthy' });
   });
 
   it('answers a weather call through the stack CLI', async () => {
@@ -70,5 +72,20 @@ describe('the compose home stack', () => {
     expect(JSON.parse(stdout)).toEqual(
       expect.arrayContaining([expect.objectContaining({ service_id: 'weather', status: 'ready' })]),
     );
+  });
+
+  it('lists the weather tools through the gateway, with the key host-env.sh prints', async () => {
+    const { stdout } = await run('sh', ['compose/host-env.sh', 'gateway'], { env, cwd: REPO_ROOT });
+    const exported = Object.fromEntries(
+      [...stdout.matchAll(/^export (\w+)='?([^'\n]*)'?$/gm)].map((m) => [m[1], m[2]] as [string, string]),
+    );
+    expect(exported.MCP_GATEWAY_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const response = await fetch(`${exported.MCP_GATEWAY_URL}/tools/list`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${exported.MCP_API_KEY}` },
+    });
+    expect(response.status).toBe(200);
+    const { tools } = (await response.json()) as { tools: Array<{ name: string }> };
+    expect(tools.map((t) => t.name)).toContain('weather__get_current_weather');
   });
 });

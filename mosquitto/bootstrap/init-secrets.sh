@@ -7,9 +7,13 @@
 #   - every `user` named in the ACL fragments gets a random MQTT password on first start; an
 #     existing password is kept; a password in the environment (.env) replaces it, and a
 #     random one comes back once that variable is removed;
-#   - every client user (a `user` of mosquitto/acl.d/*.acl) gets a random API key; the services
+#   - every client user (a `user` of mosquitto/acl.d/*.acl, or of a services/*/mosquitto/*.acl
+#     fragment that says `# @role client` or `# @role relay`) gets a random API key; the services
 #     get the resulting key list (MCP_API_KEYS_FILE): the admin client (cli) has `*`, the other
 #     clients the scopes that the service fragments declare with `# @api-scopes …`;
+#   - the users of `# @role relay` fragments (the HTTP gateway, which passes its callers' keys on)
+#     are listed in api/relays, the services' MCP_RELAY_CLIENTS_FILE: no service fragment names
+#     them, so a new relay or a new service needs no edit of the other;
 #   - the broker's password file and ACL are rebuilt from the above on every run, so that a new
 #     service's fragment is picked up; when either changes, a new `generation` stamp makes the
 #     running broker reload them (see run-broker.sh).
@@ -18,6 +22,7 @@
 # Inputs (read-only mounts):
 #   $MCP_ACL_DIR/*.acl                   base rules: clients, healthcheck (default /stack/mosquitto/acl.d)
 #   $MCP_SERVICES_DIR/*/mosquitto/*.acl  one fragment per service         (default /stack/services)
+#                                        (`# @role client|relay`: its users are clients, not services)
 # Environment overrides (compose/.env), NAME = user name in upper case, "-" -> "_":
 #   <NAME>_MQTT_PASSWORD   e.g. WEATHER_MQTT_PASSWORD, CLI_MQTT_PASSWORD, NEURHOMIA_MQTT_PASSWORD
 #   <NAME>_API_KEY         e.g. CLI_API_KEY, NEURHOMIA_API_KEY  (16+ characters: A-Z a-z 0-9 . _ ~ -)
@@ -27,6 +32,7 @@
 #   broker/{passwd,acl,healthcheck.password,generation}    owner mosquitto, 0600 / 0400
 #   mqtt/<user>.password                                    owner $MCP_SECRETS_UID (1000), 0400
 #   api/<client>.key, api/keys (the services' MCP_API_KEYS_FILE)   same
+#   api/relays (the services' MCP_RELAY_CLIENTS_FILE: relay users, comma-separated)   same
 # Other knobs (tests, other images): MCP_SECRETS_UID/GID, MCP_BROKER_OWNER, MCP_ADMIN_CLIENT,
 # MCP_HEALTHCHECK_USER.
 #
@@ -128,17 +134,24 @@ check_fragment() {
   ' "$1"
 }
 users_of() { awk '$1 == "user" { print $2 }' "$1"; }
+# `# @role client` or `# @role relay` in a services/ fragment; empty for a service's own.
+role_of() { sed -n 's/^#[[:space:]]*@role[[:space:]]*\([a-z]*\).*/\1/p' "$1" | head -n 1; }
 scopes_of() { sed -n 's/^#[[:space:]]*@api-scopes[[:space:]]*//p' "$1" | tr ' ,|' '\n\n\n' | sed '/^$/d'; }
 
 : >"$work/acl"
 : >"$work/client-users"
 : >"$work/service-users"
 : >"$work/scopes"
+: >"$work/relay-users"
 fragments=0
 add_fragment() { # add_fragment FILE LABEL KIND
   check_fragment "$1" || die "fix $2 (see above)"
   { printf '\n# ---- %s\n' "$2"; cat "$1"; printf '\n'; } >>"$work/acl"
-  if [ "$3" = client ]; then users_of "$1" >>"$work/client-users"; else users_of "$1" >>"$work/service-users"; scopes_of "$1" >>"$work/scopes"; fi
+  case $3 in
+    client) users_of "$1" >>"$work/client-users" ;;
+    relay) users_of "$1" >>"$work/client-users"; users_of "$1" >>"$work/relay-users" ;;
+    *) users_of "$1" >>"$work/service-users"; scopes_of "$1" >>"$work/scopes" ;;
+  esac
   fragments=$((fragments + 1))
 }
 for f in "$MCP_ACL_DIR"/*.acl; do
@@ -146,7 +159,10 @@ for f in "$MCP_ACL_DIR"/*.acl; do
 done
 if [ -d "$MCP_SERVICES_DIR" ]; then
   for f in "$MCP_SERVICES_DIR"/*/mosquitto/*.acl; do
-    [ -f "$f" ] && add_fragment "$f" "services/${f#"$MCP_SERVICES_DIR"/}" service
+    [ -f "$f" ] || continue
+    role=$(role_of "$f")
+    case $role in '' | client | relay) ;; *) die "services/${f#"$MCP_SERVICES_DIR"/}: unknown @role '$role' (client or relay)" ;; esac
+    add_fragment "$f" "services/${f#"$MCP_SERVICES_DIR"/}" "${role:-service}"
   done
 else
   log "warning: $MCP_SERVICES_DIR is not mounted: no service fragment"
@@ -244,6 +260,12 @@ if ! same_content "$work/keys.line" "$MCP_SECRETS_DIR/api/keys"; then
 fi
 chown "$MCP_SECRETS_UID:$MCP_SECRETS_GID" "$MCP_SECRETS_DIR/api/keys"
 chmod 0400 "$MCP_SECRETS_DIR/api/keys"
+# Relay clients, for the services' MCP_RELAY_CLIENTS_FILE (an empty file = none).
+sort -u "$work/relay-users" | tr '\n' ',' | sed 's/,$//' >"$work/relays"
+if ! same_content "$work/relays" "$MCP_SECRETS_DIR/api/relays"; then
+  put_file "$MCP_SECRETS_DIR/api/relays" "$MCP_SECRETS_UID:$MCP_SECRETS_GID" 0400 <"$work/relays"
+  changed="$changed relays"
+fi
 
 # --- 5. Reload stamp for a running broker -------------------------------------------------------------
 case $changed in *passwd* | *acl*)
@@ -254,6 +276,7 @@ esac
 
 log "users: $(tr '\n' ' ' <"$work/users")"
 log "clients with an API key: $(tr '\n' ' ' <"$work/clients")"
+[ ! -s "$work/relays" ] || log "relay clients (answered for any key): $(cat "$work/relays")"
 [ -z "$generated" ] || log "generated:$generated"
 [ -z "$kept" ] || log "kept:$kept"
 [ -z "$from_env" ] || log "from the environment:$from_env"
