@@ -93,7 +93,9 @@ export class Relay {
     mqtt.on('close', () => relay.onClose());
     const first = Promise.withResolvers<void>();
     mqtt.on('connect', () => {
-      subscribeMqtt(mqtt, { [relay.responseTopic]: { qos: 1 } }).then(
+      // QoS 0 on the inbox: no PUBACK to write per answer (a syscall per call). An answer can only
+      // be lost with the connection, and a lost connection ends every pending call anyway.
+      subscribeMqtt(mqtt, { [relay.responseTopic]: { qos: 0 } }).then(
         () => {
           relay.ready = true;
           first.resolve();
