@@ -33,13 +33,8 @@ import {
   startCoreService,
   startSdkHttpServer,
 } from './lib/servers.js';
-import {
-  measureLatencyInterleaved,
-  measureThroughputAlternating,
-  type Target,
-  type ThroughputResult,
-  warmUp,
-} from './lib/stats.js';
+import type { Target } from './lib/stats.js';
+import { benchSettingsFromEnv, log, runSystems } from './lib/systems.js';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
 const RESULTS_DIR = join(import.meta.dirname, 'results');
@@ -48,13 +43,7 @@ const REQUEST_TOPIC = `mcp/${SERVICE_ID}/jsonrpc/request`;
 const BARE_TOPIC = 'bench/bare/request';
 const MESSAGE = 'hello from the bench';
 const settings = {
-  calls: Number(process.env.BENCH_CALLS ?? 2000),
-  warmup: Number(process.env.BENCH_WARMUP ?? 200),
-  warmupMs: Number(process.env.BENCH_WARMUP_MS ?? 1500),
-  durationMs: Number(process.env.BENCH_DURATION_MS ?? 3000),
-  inFlight: [1, 16, 64],
-  /** Bound on calls per throughput run (the duration bounds it as well). */
-  maxCalls: 500_000,
+  ...benchSettingsFromEnv(),
   idleMs: 2000,
   clientRow: process.env.BENCH_CLIENT_ROW !== '0',
   serviceLogLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
@@ -67,7 +56,6 @@ const LABELS = {
 } as const;
 type Key = keyof typeof LABELS;
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
 const versionOf = (pkg: string) => {
   const file = join(PACKAGE_ROOT, 'node_modules', pkg, 'package.json');
   try {
@@ -82,41 +70,9 @@ let rpcId = 0;
 const toolsCallBody = () =>
   `{"jsonrpc":"2.0","id":${++rpcId},"method":"tools/call","params":{"name":"echo","arguments":{"message":"${MESSAGE}"}}}`;
 
-const logRun = (key: Key, run: ThroughputResult) =>
-  log(
-    `  ${key} @${run.inFlight}: ${Math.round(run.perSecond)} req/s${run.errors ? ` (${run.errors} errors)` : ''}`,
-  );
-
-/**
- * Warm-up (sequential calls, then `afterWarmup`, then a burst at 16 in flight), sequential
- * latency, then throughput at each level; with several systems, interleaved and alternating.
- */
-async function benchSystems<K extends Key>(targets: Record<K, Target>, afterWarmup?: () => Promise<void>) {
-  const keys = Object.keys(targets) as K[];
-  log(`· ${keys.join(', ')}: warm-up, ${settings.calls} sequential calls each, then throughput`);
-  for (const key of keys) await warmUp(targets[key].call, settings.warmup);
-  await afterWarmup?.();
-  for (const key of keys) await warmUp(targets[key].call, 0, settings.warmupMs);
-  const latency = await measureLatencyInterleaved(targets, settings.calls, 8);
-  const throughput = {} as Record<K, ThroughputResult[]>;
-  for (const key of keys) throughput[key] = [];
-  for (const inFlight of settings.inFlight) {
-    const runs = await measureThroughputAlternating(
-      targets,
-      inFlight,
-      settings.durationMs,
-      3,
-      settings.maxCalls,
-    );
-    for (const key of keys) {
-      throughput[key].push(runs[key]);
-      logRun(key, runs[key]);
-    }
-  }
-  return keys.map(
-    (key): SystemResult => ({ key, label: LABELS[key], latency: latency[key], throughput: throughput[key] }),
-  );
-}
+/** Warm-up, interleaved latency, then throughput at each level (see lib/systems.ts). */
+const benchSystems = <K extends Key>(targets: Record<K, Target>, afterWarmup?: () => Promise<void>) =>
+  runSystems(targets, LABELS, settings, afterWarmup);
 
 function checkCoreReply(body: Buffer) {
   type Reply = { result?: { isError?: boolean; structuredContent?: { message?: string } } };
