@@ -74,7 +74,10 @@ export class Sessions {
     let opened: string | undefined;
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      enableJsonResponse: true,
+      // Answers as SSE (the SDK's default). Its JSON-response mode keeps one entry per request
+      // until the session closes in the 1.x line (typescript-sdk issue #2559): a slow leak of
+      // about 5 KB per call in a long session.
+      enableJsonResponse: false,
       onsessioninitialized: (id) => {
         opened = id;
         const now = Date.now();

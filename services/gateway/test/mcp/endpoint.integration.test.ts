@@ -181,6 +181,8 @@ describe('keys and sessions at the HTTP layer', () => {
     expect(other.status).toBe(403);
     const own = await http(setting.gw.base, '/mcp', { headers: headers(KEYS.reader), body: ping });
     expect(own).toMatchObject({ status: 200, json: { id: 2, result: {} } });
+    // SSE, not the SDK's JSON-response mode, which keeps state per request for the session's life.
+    expect(own.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const closed = await http(setting.gw.base, '/mcp', { method: 'DELETE', headers: headers(KEYS.reader) });
     expect(closed.status).toBe(200);
     const after = await http(setting.gw.base, '/mcp', { headers: headers(KEYS.reader), body: ping });

@@ -88,9 +88,12 @@ export async function http(
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const text = await response.text();
+  // /mcp answers a request on an SSE stream: its message is the first `data:` line.
+  const sse = response.headers.get('content-type')?.startsWith('text/event-stream');
+  const data = sse ? /^data: (.*)$/m.exec(text)?.[1] : text;
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = data === undefined ? undefined : JSON.parse(data);
   } catch {
     json = undefined;
   }
