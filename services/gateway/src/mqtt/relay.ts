@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import {
   clientTopics,
   connectMqtt,
+  corkMqttUntilNextTurn,
   type Logger,
   type Priority,
   RequestCancelledError,
@@ -183,6 +184,8 @@ export class Relay {
       () => call.signal?.removeEventListener('abort', onAbort),
       () => call.signal?.removeEventListener('abort', onAbort),
     );
+    // The requests of every caller handled in this turn of the event loop leave in one write(2).
+    corkMqttUntilNextTurn(this.mqtt);
     this.mqtt.publish(
       serviceTopics(serviceId).request,
       JSON.stringify(message),
