@@ -7,37 +7,36 @@
 #   eval "$(compose/host-env.sh weather)"      # `pnpm dev` of a service as its own user
 #   eval "$(compose/host-env.sh gateway)"      # MCP_API_KEY, the key of the gateway's LLM clients,
 #                                              # and MCP_GATEWAY_URL (http://127.0.0.1:3003/mcp)
+#   compose/host-env.sh --ca > stack-ca.crt    # the CA that signs the TLS listeners' certificate
 #
-# A service run on the host joins the container's shared subscription: requests are then split
-# between the two. Stop the container first (docker compose stop weather) to get them all.
+# The secrets are read by a throw-away `secrets-init` container (the broker's own user cannot
+# read them). A service run on the host joins the container's shared subscription (same share
+# group): requests are then split between the two. Stop the container first
+# (docker compose stop weather) to get them all.
 set -eu
 user=${1:-cli}
-case $user in '' | *[!A-Za-z0-9_.-]*) echo "host-env.sh: bad user name '$user'" >&2; exit 2 ;; esac
+case $user in --ca) ;; '' | *[!A-Za-z0-9_.-]*) echo "host-env.sh: bad user name '$user'" >&2; exit 2 ;; esac
 cd "$(dirname "$0")"
-dir=/run/secrets/mcp
 
-read_secret() { docker compose exec -T mosquitto cat "$1" 2>/dev/null; }
-quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
-
-if ! password=$(read_secret "$dir/mqtt/$user.password"); then
-  echo "host-env.sh: no password for MQTT user '$user' (is the stack up? is '$user' named in an ACL fragment?)" >&2
+if ! lines=$(docker compose run --rm --no-deps -T --entrypoint /bin/sh secrets-init \
+  /stack/mosquitto/bootstrap/print-env.sh "$user" 2>/dev/null); then
+  echo "host-env.sh: cannot read the credentials of '$user' (is the stack up? is '$user' named in an ACL fragment?)" >&2
   exit 1
 fi
-# The host port mosquitto's 1883 is published on (MOSQUITTO_PORT may change it).
-published=$(docker compose port mosquitto 1883 2>/dev/null | tail -n 1)
-port=${published##*:}
-
-echo "export MQTT_URL=mqtt://localhost:${port:-1883}"
-echo "export MQTT_USERNAME=$(quote "$user")"
-echo "export MQTT_PASSWORD=$(quote "$password")"
-if key=$(read_secret "$dir/api/$user.key"); then
-  # A client: the API key it sends in auth.api_key.
-  echo "export MCP_API_KEY=$(quote "$key")"
-elif keys=$(read_secret "$dir/api/keys"); then
-  # A service: the key list it accepts, so that the stack's clients can call it.
-  echo "export MCP_API_KEYS=$(quote "$keys")"
+if [ "$user" = --ca ]; then
+  printf '%s\n' "$lines"
+  exit 0
 fi
+# The host address and port mosquitto's 1883 is published on (MOSQUITTO_BIND, MOSQUITTO_PORT).
+published=$(docker compose port mosquitto 1883 2>/dev/null | tail -n 1)
+host=${published%:*}
+case $host in '' | 0.0.0.0 | '[::]' | ::) host=localhost ;; esac
+port=${published##*:}
+echo "export MQTT_URL=mqtt://$host:${port:-1883}"
+printf '%s\n' "$lines"
 if [ "$user" = gateway ] && gateway=$(docker compose port gateway 3003 2>/dev/null | tail -n 1) && [ -n "$gateway" ]; then
-  # Where the gateway's MCP endpoint is published (GATEWAY_PUBLISHED_PORT may change it).
-  echo "export MCP_GATEWAY_URL=http://127.0.0.1:${gateway##*:}/mcp"
+  # Where the gateway's MCP endpoint is published (GATEWAY_BIND, GATEWAY_PUBLISHED_PORT).
+  ghost=${gateway%:*}
+  case $ghost in '' | 0.0.0.0 | '[::]' | ::) ghost=127.0.0.1 ;; esac
+  echo "export MCP_GATEWAY_URL=http://$ghost:${gateway##*:}/mcp"
 fi

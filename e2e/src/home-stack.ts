@@ -8,27 +8,50 @@ import {
   type StartedTestContainer,
   Wait,
 } from 'testcontainers';
-import { IMAGES, REPO_ROOT } from './images.js';
+import { IMAGES, REPO_ROOT, run } from './images.js';
+import { DUMP_SCRIPT, parseDump, secretPaths } from './secrets.js';
 
 const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2';
+const NODE_IMAGE = 'node:24-bookworm-slim';
 const SECRETS = '/run/secrets/mcp';
+const BOOTSTRAP = '/stack/mosquitto/bootstrap';
 
-/**
- * The home stack on a testcontainers network, wired as compose wires it: secrets-init generates
- * passwords, API keys and the ACL from the project's mosquitto/ and services/*\/mosquitto/
- * fragments; Mosquitto runs the project's mosquitto.conf (auth + ACL on); the weather image talks
- * to a local upstream that replays Open-Meteo's recorded responses.
- */
-/** The generated files belong to the containers' users: remove them from a container too. */
-async function removeSecrets(dir: string) {
-  await new GenericContainer(MOSQUITTO_IMAGE)
+const repoMount = (dir: string, target: string) =>
+  ({ source: join(REPO_ROOT, dir), target, mode: 'ro' }) as const;
+
+/** A one-shot container of the secrets jobs: root, the capabilities compose gives them, no network. */
+async function runJob(
+  image: string,
+  entrypoint: string[],
+  mounts: Parameters<GenericContainer['withBindMounts']>[0],
+  env: Record<string, string> = {},
+) {
+  const job = await new GenericContainer(image)
+    .withEntrypoint(entrypoint)
     .withUser('root')
-    .withEntrypoint(['/bin/sh', '-c', 'rm -rf /secrets/* /secrets/.[!.]*'])
-    .withBindMounts([{ source: dir, target: '/secrets', mode: 'rw' }])
+    .withNetworkMode('none')
+    .withEnvironment(env)
+    .withBindMounts(mounts)
     .withWaitStrategy(Wait.forOneShotStartup())
-    .start()
-    .then((cleaner) => cleaner.stop())
-    .catch(() => {});
+    .start();
+  const { stdout: output } = await run('docker', ['logs', job.getId()]);
+  await job.stop();
+  return output;
+}
+
+/** Everything a container wrote to stdout and stderr so far. */
+export async function containerLogs(container: StartedTestContainer) {
+  const { stdout, stderr } = await run('docker', ['logs', container.getId()]);
+  return stdout + stderr;
+}
+
+/** The generated files belong to the containers' users: remove them from a container too. */
+async function removeDirectory(dir: string) {
+  await runJob(
+    MOSQUITTO_IMAGE,
+    ['/bin/sh', '-c', 'rm -rf /d/* /d/.[!.]*'],
+    [{ source: dir, target: '/d', mode: 'rw' }],
+  ).catch(() => {});
   try {
     rmSync(dir, { recursive: true, force: true });
   } catch {
@@ -36,11 +59,27 @@ async function removeSecrets(dir: string) {
   }
 }
 
+/**
+ * The home stack on a testcontainers network, wired as compose wires it (compose/compose.yaml,
+ * services/weather/compose.yaml): tls-init makes the CA and the broker's certificate,
+ * secrets-init generates passwords, share groups, API keys (digests for the services) and the
+ * ACL from the project's mosquitto/ and services/*\/mosquitto/ fragments; Mosquitto runs the
+ * project's mosquitto.conf (auth + ACL on) as its own user; the weather image gets a copy of its
+ * own secrets only (install-secrets.sh) and talks to a local upstream that replays Open-Meteo's
+ * recorded responses.
+ */
 export class HomeStackContainers {
   private weatherEnv: Record<string, string> = {};
+  private tls = false;
 
   withWeatherEnvironment(env: Record<string, string>): this {
     this.weatherEnv = { ...this.weatherEnv, ...env };
+    return this;
+  }
+
+  /** MOSQUITTO_TLS=true: listeners 8883/9443, and the weather service connects with mqtts://. */
+  withTls(): this {
+    this.tls = true;
     return this;
   }
 
@@ -49,24 +88,29 @@ export class HomeStackContainers {
     const network = await new Network().start();
     const started: StartedTestContainer[] = [];
     try {
-      const mounts = [
-        { source: join(REPO_ROOT, 'mosquitto'), target: '/stack/mosquitto', mode: 'ro' as const },
-        { source: join(REPO_ROOT, 'services'), target: '/stack/services', mode: 'ro' as const },
-      ];
-      const init = await new GenericContainer(MOSQUITTO_IMAGE)
-        .withEntrypoint(['/bin/sh', '/stack/mosquitto/bootstrap/init-secrets.sh'])
-        .withUser('root')
-        .withBindMounts([...mounts, { source: secretsDir, target: SECRETS, mode: 'rw' }])
-        .withWaitStrategy(Wait.forOneShotStartup())
-        .start();
-      await init.stop();
+      const all = { source: secretsDir, target: SECRETS, mode: 'rw' } as const;
+      await runJob(
+        NODE_IMAGE,
+        ['node', `${BOOTSTRAP}/make-certs.mjs`],
+        [repoMount('mosquitto', '/stack/mosquitto'), all],
+      );
+      await runJob(
+        MOSQUITTO_IMAGE,
+        ['/bin/sh', `${BOOTSTRAP}/init-secrets.sh`],
+        [repoMount('mosquitto', '/stack/mosquitto'), repoMount('services', '/stack/services'), all],
+        { MOSQUITTO_TLS: String(this.tls) },
+      );
 
+      const ports = this.tls ? [1883, 8883, 9443] : [1883];
       const broker = await new GenericContainer(MOSQUITTO_IMAGE)
-        .withCommand(['/bin/sh', '/stack/mosquitto/bootstrap/run-broker.sh'])
-        .withBindMounts([mounts[0]!, { source: secretsDir, target: SECRETS, mode: 'ro' }])
+        .withCommand(['/bin/sh', `${BOOTSTRAP}/run-broker.sh`])
+        .withUser('mosquitto')
+        .withDroppedCapabilities('ALL')
+        .withEnvironment({ MOSQUITTO_TLS: String(this.tls) })
+        .withBindMounts([repoMount('mosquitto', '/stack/mosquitto'), { ...all, mode: 'ro' }])
         .withNetwork(network)
         .withNetworkAliases('mosquitto')
-        .withExposedPorts(1883)
+        .withExposedPorts(...ports)
         .withWaitStrategy(Wait.forLogMessage(/mosquitto version .* running/))
         .start();
       started.push(broker);
@@ -83,7 +127,7 @@ export class HomeStackContainers {
     } catch (err) {
       for (const container of started.reverse()) await container.stop().catch(() => {});
       await network.stop().catch(() => {});
-      await removeSecrets(secretsDir);
+      await removeDirectory(secretsDir);
       throw err;
     }
   }
@@ -92,6 +136,9 @@ export class HomeStackContainers {
 export class StartedHomeStack implements AsyncDisposable {
   private weatherContainer: StartedTestContainer | undefined;
   private gatewayContainer: StartedTestContainer | undefined;
+  /** Each container's copy of its own secrets (install-secrets.sh), removed on stop. */
+  private readonly ownSecretDirs: string[] = [];
+  private files: Promise<Map<string, string>> | undefined;
 
   constructor(
     readonly network: StartedNetwork,
@@ -102,50 +149,78 @@ export class StartedHomeStack implements AsyncDisposable {
   ) {}
 
   /**
-   * An image of the stack on its network as MQTT user `user` (password and keys from the
-   * generated secrets), started once its healthcheck passes.
+   * Starts the weather image, healthy when it returns. Separate from the broker's start so a test
+   * can subscribe to events before the service's first poll. Like the compose fragment, a
+   * one-shot copies services/weather/ of the secrets into a directory of its own first: the
+   * service mounts that and nothing else.
    */
-  private startImage(tag: string, user: string, env: Record<string, string>) {
-    return new GenericContainer(tag)
-      .withNetwork(this.network)
-      .withNetworkAliases(user)
-      .withBindMounts([{ source: this.secretsDir, target: SECRETS, mode: 'ro' }])
-      .withEnvironment({
-        MQTT_URL: 'mqtt://mosquitto:1883',
-        MQTT_USERNAME: user,
-        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt/${user}.password`,
-        ...env,
-      })
-      .withWaitStrategy(Wait.forHealthCheck())
-      .withStartupTimeout(60_000);
+  async startWeather(): Promise<StartedTestContainer> {
+    this.weatherContainer = await this.startImage(
+      IMAGES.weather.tag,
+      'weather',
+      secretPaths.serviceDir('weather'),
+      {
+        MQTT_URL_FILE: `${SECRETS}/mqtt-url`,
+        NODE_EXTRA_CA_CERTS: `${SECRETS}/ca.crt`,
+        MCP_API_KEYS_FILE: `${SECRETS}/api-keys`,
+        MCP_SHARE_GROUP_FILE: `${SECRETS}/share-group`,
+        MCP_RELAY_CLIENTS_FILE: `${SECRETS}/relay-clients`,
+        OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
+        OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
+        HEARTBEAT_INTERVAL: '2',
+        ...this.weatherEnv,
+      },
+    );
+    return this.weatherContainer;
   }
 
   /**
-   * Starts the weather image, healthy when it returns. Separate from the broker's start so a test
-   * can subscribe to events before the service's first poll.
+   * An image of the stack as MQTT user `user`, on the stack's network, healthy when started. Like
+   * the compose fragments, a one-shot first copies the user's own directory of the secrets
+   * (`secretsDir`, e.g. services/weather) into a directory of its own: the container mounts that
+   * and nothing else.
    */
-  async startWeather(): Promise<StartedTestContainer> {
-    this.weatherContainer = await this.startImage(IMAGES.weather.tag, 'weather', {
-      MCP_API_KEYS_FILE: `${SECRETS}/api/keys`,
-      MCP_RELAY_CLIENTS_FILE: `${SECRETS}/api/relays`,
-      OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
-      OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
-      HEARTBEAT_INTERVAL: '2',
-      ...this.weatherEnv,
-    }).start();
-    return this.weatherContainer;
-  }
-
-  get weather(): StartedTestContainer {
-    if (!this.weatherContainer) throw new Error('startWeather() first');
-    return this.weatherContainer;
-  }
-
-  /** Starts the gateway image as the stack does (user `gateway`, a relay), healthy when it returns. */
-  async startGateway(env: Record<string, string> = {}): Promise<StartedTestContainer> {
-    this.gatewayContainer = await this.startImage(IMAGES.gateway.tag, 'gateway', env)
-      .withExposedPorts(3003)
+  private async startImage(
+    tag: string,
+    user: string,
+    secretsDir: string,
+    env: Record<string, string>,
+    ports: number[] = [],
+  ): Promise<StartedTestContainer> {
+    const own = mkdtempSync(join(tmpdir(), `e2e-${user}-secrets-`));
+    this.ownSecretDirs.push(own);
+    await runJob(
+      MOSQUITTO_IMAGE,
+      ['/bin/sh', '/stack/bootstrap/install-secrets.sh', secretsDir],
+      [
+        repoMount('mosquitto/bootstrap', '/stack/bootstrap'),
+        { source: this.secretsDir, target: SECRETS, mode: 'ro' },
+        { source: own, target: '/own', mode: 'rw' },
+      ],
+    );
+    return new GenericContainer(tag)
+      .withNetwork(this.network)
+      .withNetworkAliases(user)
+      .withBindMounts([{ source: own, target: SECRETS, mode: 'ro' }])
+      .withEnvironment({ MQTT_USERNAME: user, MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`, ...env })
+      .withExposedPorts(...ports)
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
       .start();
+  }
+
+  /** Starts the gateway image as the stack does (client `gateway`, a relay), healthy when it returns. */
+  async startGateway(env: Record<string, string> = {}): Promise<StartedTestContainer> {
+    this.gatewayContainer = await this.startImage(
+      IMAGES.gateway.tag,
+      'gateway',
+      'clients/gateway',
+      {
+        MQTT_URL: 'mqtt://mosquitto:1883',
+        ...env,
+      },
+      [3003],
+    );
     return this.gatewayContainer;
   }
 
@@ -155,30 +230,47 @@ export class StartedHomeStack implements AsyncDisposable {
     return new URL(`http://127.0.0.1:${this.gatewayContainer.getMappedPort(3003)}/mcp`);
   }
 
+  get weather(): StartedTestContainer {
+    if (!this.weatherContainer) throw new Error('startWeather() first');
+    return this.weatherContainer;
+  }
+
   /** The broker as seen from the test process. */
   getConnectionString(): string {
     return `mqtt://${this.broker.getHost()}:${this.broker.getMappedPort(1883)}`;
   }
 
-  /**
-   * A generated secret, e.g. `mqtt/cli.password` or `api/cli.key`, read inside the broker
-   * container: the files belong to the containers' users, not necessarily to the test's.
-   */
+  /** Every generated file (path relative to the secrets root → content), read once. */
+  allSecrets(): Promise<Map<string, string>> {
+    this.files ??= runJob(
+      MOSQUITTO_IMAGE,
+      ['/bin/sh', '-c', DUMP_SCRIPT, 'dump', '/s'],
+      [{ source: this.secretsDir, target: '/s', mode: 'ro' }],
+    ).then(parseDump);
+    return this.files;
+  }
+
+  /** A generated secret, e.g. `clients/cli/mqtt.password` or `clients/cli/api.key`. */
   async secret(path: string): Promise<string> {
-    const { output, exitCode } = await this.broker.exec(['cat', `${SECRETS}/${path}`]);
-    if (exitCode !== 0) throw new Error(`cannot read secret ${path}: ${output}`);
-    return output.trim();
+    const value = (await this.allSecrets()).get(path);
+    if (value === undefined) throw new Error(`no generated secret ${path}`);
+    return value.trim();
   }
 
   async credentials(user: string) {
-    return { username: user, password: await this.secret(`mqtt/${user}.password`) };
+    const files = await this.allSecrets();
+    const path = files.has(secretPaths.servicePassword(user))
+      ? secretPaths.servicePassword(user)
+      : secretPaths.clientPassword(user);
+    return { username: user, password: await this.secret(path) };
   }
 
   async stop() {
     for (const container of [this.gatewayContainer, this.weatherContainer, this.upstream, this.broker])
       await container?.stop().catch(() => {});
     await this.network.stop().catch(() => {});
-    rmSync(this.secretsDir, { recursive: true, force: true });
+    await removeDirectory(this.secretsDir);
+    for (const dir of this.ownSecretDirs) await removeDirectory(dir);
   }
 
   async [Symbol.asyncDispose]() {

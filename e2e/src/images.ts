@@ -4,26 +4,28 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * Tag of the images the suite builds. E2E_IMAGE_TAG gives a run tags of its own, so that two
- * checkouts testing on one Docker engine do not replace each other's images.
+ * Tag of the images the suite builds and runs (E2E_IMAGE_TAG, default `e2e`): runs that share a
+ * Docker engine use different tags so that one never runs the other's images.
  */
-export const E2E_TAG = process.env.E2E_IMAGE_TAG || 'e2e';
+export const IMAGE_TAG = process.env.E2E_IMAGE_TAG || 'e2e';
+if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(IMAGE_TAG))
+  throw new Error(`E2E_IMAGE_TAG: '${IMAGE_TAG}' is not a valid image tag`);
 
 /** Every image the suite runs, built from the project's own Dockerfiles. */
 export const IMAGES = {
   weather: {
-    tag: `neurhomia/mcp-weather:${E2E_TAG}`,
+    tag: `neurhomia/mcp-weather:${IMAGE_TAG}`,
     dockerfile: 'services/weather/Dockerfile',
     context: '.',
   },
   gateway: {
-    tag: `neurhomia/mcp-gateway:${E2E_TAG}`,
+    tag: `neurhomia/mcp-gateway:${IMAGE_TAG}`,
     dockerfile: 'services/gateway/Dockerfile',
     context: '.',
   },
-  cli: { tag: `neurhomia/mcp-cli:${E2E_TAG}`, dockerfile: 'compose/cli.Dockerfile', context: '.' },
+  cli: { tag: `neurhomia/mcp-cli:${IMAGE_TAG}`, dockerfile: 'compose/cli.Dockerfile', context: '.' },
   weatherUpstream: {
-    tag: `neurhomia/weather-upstream:${E2E_TAG}`,
+    tag: `neurhomia/weather-upstream:${IMAGE_TAG}`,
     dockerfile: 'services/weather/test/upstream/Dockerfile',
     context: 'services/weather/test',
   },
@@ -32,13 +34,14 @@ export const IMAGES = {
 export function run(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
 ) {
   return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
     });
+    child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

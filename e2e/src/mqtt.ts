@@ -1,13 +1,18 @@
 import mqtt from 'mqtt';
 
-/** A raw MQTT 5 connection for the broker-level checks (refused logins, ACL). */
-export async function rawConnect(url: string, credentials: { username: string; password: string }) {
-  const client = await mqtt.connectAsync(url, {
-    protocolVersion: 5,
-    reconnectPeriod: 0,
-    connectTimeout: 5_000,
-    ...credentials,
-  });
+/**
+ * A raw MQTT 5 connection for the broker-level checks (refused logins, ACL, TLS): credentials and
+ * any other MQTT.js option (clientId, ca…); no reconnection.
+ */
+export async function rawConnect(
+  url: string,
+  options: { username: string; password: string } & mqtt.IClientOptions,
+) {
+  const client = await mqtt.connectAsync(
+    url,
+    { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5_000, ...options },
+    false, // a connection closed before CONNACK (e.g. plaintext on a TLS port) rejects
+  );
   return Object.assign(client, { [Symbol.asyncDispose]: () => client.endAsync() });
 }
 

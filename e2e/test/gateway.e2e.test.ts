@@ -16,7 +16,7 @@ beforeAll(async () => {
   stack = await new HomeStackContainers().start();
   await stack.startWeather();
   await stack.startGateway();
-  key = await stack.secret('api/gateway.key');
+  key = await stack.secret('clients/gateway/api.key');
 });
 
 afterAll(async () => {
@@ -35,7 +35,7 @@ async function connect(apiKey: string) {
 
 describe('gateway image through the authenticated broker', () => {
   it('lists the weather tools over MCP Streamable HTTP with the generated key', async () => {
-    expect(await stack.secret('api/relays')).toBe('gateway');
+    expect(await stack.secret('services/weather/relay-clients')).toBe('gateway');
     const client = await connect(key);
     try {
       const { tools } = await client.listTools();

@@ -1,8 +1,9 @@
-import { type McpMqttClient, RemoteError } from '@neurhomia/mcp-mqtt-core/client';
+import { type McpMqttClient, RemoteError, RequestTimeoutError } from '@neurhomia/mcp-mqtt-core/client';
 import { connectClient } from '@neurhomia/mcp-mqtt-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HomeStackContainers, type StartedHomeStack } from '../src/home-stack.js';
+import { containerLogs, HomeStackContainers, type StartedHomeStack } from '../src/home-stack.js';
 import { deliveredWithin, rawConnect } from '../src/mqtt.js';
+import { secretPaths } from '../src/secrets.js';
 
 /**
  * The weather image behind Mosquitto with the project's auth and ACL, driven by the core's
@@ -16,7 +17,7 @@ beforeAll(async () => {
   stack = await new HomeStackContainers().withWeatherEnvironment({ WEATHER_WATCH: 'Storm;1,1' }).start();
   client = await connectClient(stack.getConnectionString(), {
     ...(await stack.credentials('cli')),
-    apiKey: await stack.secret('api/cli.key'),
+    apiKey: await stack.secret(secretPaths.clientApiKey('cli')),
     timeoutMs: 10_000,
   });
   client.on('event', (e) => events.push(e));
@@ -96,7 +97,7 @@ describe('weather image through the authenticated broker', () => {
       id: 'rr',
       method: 'mcp.call_tool',
       params: { tool_name: 'get_current_weather', arguments: { location: '52.52,13.41' } },
-      auth: { api_key: await stack.secret('api/cli.key') },
+      auth: { api_key: await stack.secret(secretPaths.clientApiKey('cli')) },
     });
     const { output, exitCode } = await stack.broker.exec([
       'mosquitto_rr',
@@ -122,14 +123,20 @@ describe('weather image through the authenticated broker', () => {
     });
   });
 
-  it('refuses a request without an API key with -32001', async () => {
+  // With keys configured, nothing is published into a client's inbox for a request that carries
+  // no key of that client (not even -32001: anyone with broker credentials could otherwise make
+  // the service write into another client's inbox). The refusal is in the service's log.
+  it('leaves a request without an API key unanswered and logs the refusal', async () => {
     await using anonymous = await connectClient(stack.getConnectionString(), {
       ...(await stack.credentials('cli')),
-      timeoutMs: 10_000,
+      timeoutMs: 3_000,
     });
     await expect(
       anonymous.callTool('weather', 'get_current_weather', { location: 'Berlin' }),
-    ).rejects.toMatchObject({ code: -32001 });
+    ).rejects.toBeInstanceOf(RequestTimeoutError);
+    expect(await containerLogs(stack.weather)).toMatch(
+      /"reason":"inbox","response_topic":"mcp\/clients\/cli\/[^"]+","why":"request without a key of this client"/,
+    );
   });
 
   it('publishes a weather_alert event for a watched location', async () => {

@@ -2,15 +2,28 @@
 # Starts mosquitto and makes it reload its password file and ACL (SIGHUP) whenever secrets-init
 # rewrites them: `docker compose up -d` after adding a service re-runs secrets-init while the
 # broker keeps running, and the new service's user must be able to log in without a restart.
-# POSIX sh (the official Alpine image has busybox ash, the Debian one dash).
+# POSIX sh (the official Alpine image has busybox ash, the Debian one dash). Runs as the image's
+# `mosquitto` user under the container's init (compose `init: true`), which forwards signals here.
 set -eu
 CONF=${MOSQUITTO_CONF:-/stack/mosquitto/mosquitto.conf}
-STAMP=${MOSQUITTO_RELOAD_STAMP:-/run/secrets/mcp/broker/generation}
+SECRETS=${MCP_SECRETS_DIR:-/run/secrets/mcp}
+STAMP=${MOSQUITTO_RELOAD_STAMP:-$SECRETS/broker/generation}
 INTERVAL=${MOSQUITTO_RELOAD_CHECK_INTERVAL:-5}
+
+# Listeners are read at start only (a reload does not open new ones): MOSQUITTO_TLS is part of
+# this container's configuration, so switching it recreates the container. Check that secrets-init
+# ran with the same setting.
+case ${MOSQUITTO_TLS:-false} in
+  true) [ -f "$SECRETS/broker/conf.d/tls.conf" ] ||
+    { echo "run-broker: MOSQUITTO_TLS=true but secrets-init wrote no TLS listener (run: docker compose up -d)" >&2; exit 1; } ;;
+  false) [ ! -f "$SECRETS/broker/conf.d/tls.conf" ] ||
+    echo "run-broker: note: TLS listeners are on (secrets-init ran with MOSQUITTO_TLS=true)" >&2 ;;
+  *) echo "run-broker: MOSQUITTO_TLS: expected true or false" >&2; exit 1 ;;
+esac
 
 /usr/sbin/mosquitto -c "$CONF" &
 pid=$!
-# This shell is PID 1: hand `docker stop` (SIGTERM) and a manual SIGHUP on to the broker.
+# Hand `docker stop` (SIGTERM) and a manual SIGHUP on to the broker.
 stopping=
 # shellcheck disable=SC2317  # called by the trap
 stop() { stopping=1; kill -TERM "$pid" 2>/dev/null || true; }

@@ -6,8 +6,10 @@
  *
  * Env: MQTT_URL (use that broker), BENCH_CALLS (2000), BENCH_WARMUP (200 calls), BENCH_WARMUP_MS
  * (1500 ms at 16 in flight), BENCH_DURATION_MS (3000 per in-flight level), BENCH_CLIENT_ROW=0
- * (no McpMqttClient row), BENCH_LOG_LEVEL (the service's LOG_LEVEL; default info, as deployed),
- * BENCH_MOSQUITTO_BIN (default /usr/sbin/mosquitto; when missing, a mosquitto container is used).
+ * (no McpMqttClient row), BENCH_NAIVE_CALLS (sequential calls of the naive-client rows, 100: each
+ * takes ~40 ms), BENCH_NAIVE_ROWS=0 (no naive-client rows), BENCH_LOG_LEVEL (the service's
+ * LOG_LEVEL; default info, as deployed), BENCH_MOSQUITTO_BIN (default /usr/sbin/mosquitto; when
+ * missing, a mosquitto container is used).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -34,7 +36,7 @@ import {
   startSdkHttpServer,
 } from './lib/servers.js';
 import type { Target } from './lib/stats.js';
-import { benchSettingsFromEnv, log, runSystems } from './lib/systems.js';
+import { benchSettingsFromEnv, log, runSystems, type SystemsOptions } from './lib/systems.js';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
 const RESULTS_DIR = join(import.meta.dirname, 'results');
@@ -46,12 +48,16 @@ const settings = {
   ...benchSettingsFromEnv(),
   idleMs: 2000,
   clientRow: process.env.BENCH_CLIENT_ROW !== '0',
+  naiveRows: process.env.BENCH_NAIVE_ROWS !== '0',
+  naiveCalls: Number(process.env.BENCH_NAIVE_CALLS ?? 100),
   serviceLogLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
 };
 const LABELS = {
   floor: 'floor: bare MQTT.js request→reply (QoS 1, nodelay)',
   core: 'core: tools/call echo, lean MQTT.js requester',
-  'core-client': "core: tools/call echo, the core's McpMqttClient",
+  'core-client': "core: tools/call echo, the core's McpMqttClient (response topic QoS 0)",
+  naive: 'core: tools/call echo, naive client (MQTT.js defaults: Nagle on; response topic QoS 1)',
+  'naive-qos0': 'core: tools/call echo, naive client with its response topic at QoS 0',
   'sdk-http': 'MCP SDK, Streamable HTTP stateless (loopback)',
 } as const;
 type Key = keyof typeof LABELS;
@@ -71,8 +77,8 @@ const toolsCallBody = () =>
   `{"jsonrpc":"2.0","id":${++rpcId},"method":"tools/call","params":{"name":"echo","arguments":{"message":"${MESSAGE}"}}}`;
 
 /** Warm-up, interleaved latency, then throughput at each level (see lib/systems.ts). */
-const benchSystems = <K extends Key>(targets: Record<K, Target>, afterWarmup?: () => Promise<void>) =>
-  runSystems(targets, LABELS, settings, afterWarmup);
+const benchSystems = <K extends Key>(targets: Record<K, Target>, options: SystemsOptions = {}) =>
+  runSystems(targets, LABELS, settings, options);
 
 function checkCoreReply(body: Buffer) {
   type Reply = { result?: { isError?: boolean; structuredContent?: { message?: string } } };
@@ -110,16 +116,41 @@ async function benchMqtt(url: string): Promise<{ rows: SystemResult[]; core: Cor
       targets['core-client'] = { call, serverCpuMs };
     }
     let idle: Memory | undefined;
-    const rows = await benchSystems(targets as Record<'floor' | 'core' | 'core-client', Target>, async () => {
-      await sleep(settings.idleMs);
-      idle = memoryOf(service.pid!);
+    const rows = await benchSystems(targets as Record<'floor' | 'core' | 'core-client', Target>, {
+      afterWarmup: async () => {
+        await sleep(settings.idleMs);
+        idle = memoryOf(service.pid!);
+      },
     });
-    return { rows, core: { discoveryMs, idle, after64: memoryOf(service.pid!) } };
+    const after64 = memoryOf(service.pid!);
+    if (settings.naiveRows) rows.push(...(await benchNaiveClients(url, serverCpuMs)));
+    return { rows, core: { discoveryMs, idle, after64 } };
   } finally {
     await client?.close().catch(() => {});
     await requester.close().catch(() => {});
     await stopChild(responder);
     await stopChild(service);
+  }
+}
+
+/**
+ * What a client author gets from MQTT.js's defaults (Nagle on, response topic at QoS 1), and from
+ * the one-line fix that needs no socket access (response topic at QoS 0), against the same
+ * service. Few sequential calls: each takes a delayed ACK.
+ */
+async function benchNaiveClients(url: string, serverCpuMs: () => number): Promise<SystemResult[]> {
+  const naive = await MqttRequester.connect(url, { noDelay: false, responseQos: 1 });
+  const naiveQos0 = await MqttRequester.connect(url, { noDelay: false, responseQos: 0 });
+  try {
+    const call = (requester: MqttRequester) => async () =>
+      checkCoreReply(await requester.request(REQUEST_TOPIC, toolsCallBody()));
+    return await benchSystems(
+      { naive: { call: call(naive), serverCpuMs }, 'naive-qos0': { call: call(naiveQos0), serverCpuMs } },
+      { calls: settings.naiveCalls, warmup: Math.min(settings.warmup, 20) },
+    );
+  } finally {
+    await naive.close().catch(() => {});
+    await naiveQos0.close().catch(() => {});
   }
 }
 
@@ -155,7 +186,7 @@ async function main() {
     `broker: ${broker.description}`,
     `setup: requester, responder/service and broker are separate processes sharing these ${cpu.length} cores (the measured setup); 127.0.0.1 only`,
     `core service: node ${process.env.BENCH_SERVICE_NODE_ARGS ?? SERVICE_NODE_ARGS} dist/example/main.js (the images' flags), default config, LOG_LEVEL=${settings.serviceLogLevel} (info: one audit line per tools/call), stdout → bench/results/service.log as a container's log`,
-    `method: warm-up of ${settings.warmup} calls + ${settings.warmupMs / 1000} s at 16 in flight; ${settings.calls} sequential calls (p50/p99); ${settings.inFlight.join(' / ')} calls in flight for ${settings.durationMs / 1000} s each (req/s); the MQTT rows interleaved (8 rounds of calls, 3 slices per level)`,
+    `method: warm-up of ${settings.warmup} calls + ${settings.warmupMs / 1000} s at 16 in flight; ${settings.calls} sequential calls (p50/p99); ${settings.inFlight.join(' / ')} calls in flight for ${settings.durationMs / 1000} s each (req/s); the MQTT rows interleaved (8 rounds of calls, 3 slices per level); the naive-client rows: ${settings.naiveCalls} sequential calls after a warm-up of ${Math.min(settings.warmup, 20)}, then the same throughput levels`,
     `CPU µs/call @64: user+sys time (all threads) of the server process (bare responder, core service, SDK server) and of this bench process (the requester or client), per completed call; the broker's is not counted`,
   ];
   log(`${header.join('\n')}\n`);

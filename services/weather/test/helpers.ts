@@ -13,6 +13,7 @@ export function toolContext(signal: AbortSignal = new AbortController().signal):
     caller: { id: 'test', keyId: undefined, scopes: ['weather:read'] },
     requestId: 1,
     priority: 'medium',
+    lockKeys: [],
   };
 }
 

@@ -2,27 +2,40 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
-/** MQTT 5, clean session, no reconnect: a lost connection fails the bench instead of hiding. */
+/**
+ * MQTT 5, clean session, no reconnect: a lost connection fails the bench instead of hiding.
+ * TCP_NODELAY unless `noDelay: false` (what MQTT.js does by default over TCP).
+ */
 export async function connectLean(
   url: string,
   clientId: string,
-  options: IClientOptions = {},
+  options: IClientOptions & { noDelay?: boolean } = {},
 ): Promise<MqttClient> {
+  const { noDelay = true, ...mqttOptions } = options;
   const client = await mqtt.connectAsync(url, {
     protocolVersion: 5,
     clean: true,
     reconnectPeriod: 0,
     clientId,
-    ...options,
+    ...mqttOptions,
   });
-  (client.stream as Partial<Socket>).setNoDelay?.(true);
+  if (noDelay) (client.stream as Partial<Socket>).setNoDelay?.(true);
   return client;
+}
+
+export interface RequesterOptions {
+  timeoutMs?: number;
+  /** false: Nagle's algorithm stays on, as in a default MQTT.js client. */
+  noDelay?: boolean;
+  /** QoS of the response topic subscription (the answer arrives at the lower of it and the service's). */
+  responseQos?: 0 | 1;
 }
 
 /**
  * The leanest request→reply client MQTT.js allows: QoS 1, TCP_NODELAY, a private Response Topic
  * and Correlation Data (a counter). Used for the floor and for the core, so that the difference
- * between the two rows is the service side only.
+ * between the two rows is the service side only. With `noDelay: false` it is the naive client
+ * a newcomer writes from the MQTT.js README.
  */
 export class MqttRequester {
   private readonly pending = new Map<
@@ -53,12 +66,13 @@ export class MqttRequester {
     });
   }
 
-  static async connect(url: string, timeoutMs = 5_000): Promise<MqttRequester> {
+  static async connect(url: string, options: RequesterOptions = {}): Promise<MqttRequester> {
+    const { timeoutMs = 5_000, noDelay = true, responseQos = 1 } = options;
     const instance = randomBytes(4).toString('hex');
-    const client = await connectLean(url, `bench-requester-${instance}`);
+    const client = await connectLean(url, `bench-requester-${instance}`, { noDelay });
     // A client topic of the protocol (mcp/clients/{client}/{instance}/response): the core accepts it.
     const responseTopic = `mcp/clients/bench-requester/${instance}/response`;
-    await client.subscribeAsync(responseTopic, { qos: 1 });
+    await client.subscribeAsync(responseTopic, { qos: responseQos });
     return new MqttRequester(client, responseTopic, timeoutMs);
   }
 

@@ -1,7 +1,7 @@
 import type { LatencySummary, ThroughputResult } from './stats.js';
 
 export interface SystemResult {
-  /** Which system: the core's bench uses floor, core, core-client and sdk-http. */
+  /** Which system: the core's bench uses floor, core, core-client, naive, naive-qos0 and sdk-http. */
   key: string;
   label: string;
   latency: LatencySummary;

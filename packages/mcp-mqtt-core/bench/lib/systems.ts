@@ -31,6 +31,13 @@ export function benchSettingsFromEnv(): BenchSettings {
 
 export const log = (line: string) => process.stderr.write(`${line}\n`);
 
+export interface SystemsOptions {
+  /** Runs after the sequential warm-up calls (e.g. to measure idle memory). */
+  afterWarmup?: () => Promise<void>;
+  /** Sequential calls and warm-up calls, instead of the settings' (slow systems get fewer). */
+  calls?: number;
+  warmup?: number;
+}
 /**
  * Warm-up (sequential calls, then `afterWarmup`, then a burst at 16 in flight), sequential
  * latency, then throughput at each level; with several systems, interleaved and alternating so
@@ -40,14 +47,15 @@ export async function runSystems<K extends string>(
   targets: Record<K, Target>,
   labels: Record<K, string>,
   settings: BenchSettings,
-  afterWarmup?: () => Promise<void>,
+  options: SystemsOptions = {},
 ): Promise<SystemResult[]> {
+  const { calls = settings.calls, warmup = settings.warmup } = options;
   const keys = Object.keys(targets) as K[];
-  log(`· ${keys.join(', ')}: warm-up, ${settings.calls} sequential calls each, then throughput`);
-  for (const key of keys) await warmUp(targets[key].call, settings.warmup);
-  await afterWarmup?.();
+  log(`· ${keys.join(', ')}: warm-up, ${calls} sequential calls each, then throughput`);
+  for (const key of keys) await warmUp(targets[key].call, warmup);
+  await options.afterWarmup?.();
   for (const key of keys) await warmUp(targets[key].call, 0, settings.warmupMs);
-  const latency = await measureLatencyInterleaved(targets, settings.calls, 8);
+  const latency = await measureLatencyInterleaved(targets, calls, 8);
   const throughput = {} as Record<K, ThroughputResult[]>;
   for (const key of keys) throughput[key] = [];
   for (const inFlight of settings.inFlight) {

@@ -1,159 +1,66 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { McpMqttClient } from '../client/client.js';
-import { RemoteError } from '../client/errors.js';
-import { readVariable } from '../config.js';
-import { parseToolArguments } from './arguments.js';
+import { callCommand } from './commands/call.js';
+import type { Command } from './commands/command.js';
+import { servicesCommand } from './commands/services.js';
+import { toolsCommand } from './commands/tools.js';
+import { watchCommand } from './commands/watch.js';
+import { ExitCode, InterruptedError, UsageError } from './errors.js';
+import { Interruption } from './interrupt.js';
+import { clientOptions, parseCommandLine, USAGE } from './options.js';
+import { Output } from './output.js';
 
-const USAGE = `mcp-mqtt — talk to MCP services over MQTT
+const COMMANDS: Record<string, Command> = {
+  services: servicesCommand,
+  tools: toolsCommand,
+  call: callCommand,
+  watch: watchCommand,
+};
 
-Usage:
-  mcp-mqtt services                          services announced on the broker
-  mcp-mqtt tools <service>                   tools of a service, with their arguments
-  mcp-mqtt call <service> <tool> [key=value…] call a tool (values typed by the tool's schema)
-  mcp-mqtt watch                             live discovery, heartbeats and events
+/** Closing waits for the broker's goodbye at most this long: a signal must end the CLI promptly. */
+const CLOSE_TIMEOUT_MS = 1_000;
 
-Options:
-  --url <url>          broker URL (env MQTT_URL, or MQTT_BROKER + MQTT_PORT; default mqtt://localhost:1883)
-  --username <name>    broker user (env MQTT_USERNAME); password from MQTT_PASSWORD or MQTT_PASSWORD_FILE
-  --timeout <ms>       per-call timeout (default 10000)
-  --json               machine-readable output
-  --sign               sign requests with HMAC-SHA256 (env MCP_SIGN=true)
-  -h, --help
-
-API key: MCP_API_KEY or MCP_API_KEY_FILE (sent as auth.api_key).`;
-
-function brokerFromEnv(): string {
-  if (process.env.MQTT_URL) return process.env.MQTT_URL;
-  return `mqtt://${process.env.MQTT_BROKER ?? 'localhost'}:${process.env.MQTT_PORT ?? 1883}`;
+function commandFor(name: string, args: string[]): Command {
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command)
+    throw new UsageError(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);
+  const [min, max] = command.arity;
+  if (args.length < min || args.length > max) throw new UsageError(command.usage);
+  return command;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      url: { type: 'string' },
-      username: { type: 'string' },
-      timeout: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      sign: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(`${USAGE}\n`);
-    return values.help ? 0 : 2;
-  }
-  const timeoutMs = values.timeout ? Number(values.timeout) : 10_000;
-  const client = await McpMqttClient.connect({
-    url: values.url ?? brokerFromEnv(),
-    username: values.username ?? process.env.MQTT_USERNAME,
-    password: readVariable('MQTT_PASSWORD'),
-    apiKey: readVariable('MCP_API_KEY'),
-    sign: values.sign || process.env.MCP_SIGN === 'true',
-    timeoutMs,
-  });
-  const print = (value: unknown, text: () => string) =>
-    process.stdout.write(`${values.json ? JSON.stringify(value, null, 2) : text()}\n`);
+async function run(argv: string[], interruption: Interruption): Promise<number> {
+  let output = new Output(false);
+  let command: Command | undefined;
   try {
-    switch (command) {
-      case 'services': {
-        const services = await client.listServices(500);
-        print(
-          services.map((s) => s.discovery),
-          () =>
-            services.length === 0
-              ? 'no service announced'
-              : services
-                  .map(
-                    (s) =>
-                      `${s.serviceId.padEnd(20)} ${s.discovery.status.padEnd(8)} v${s.discovery.version}  ${s.discovery.capabilities.tools.join(', ')}`,
-                  )
-                  .join('\n'),
-        );
-        return 0;
-      }
-      case 'tools': {
-        const [service] = rest;
-        if (!service) throw new UsageError('tools <service>');
-        const tools = await client.listTools(service);
-        print(tools, () =>
-          tools
-            .map((tool) => {
-              const schema = tool.inputSchema as {
-                properties?: Record<string, { type?: string; description?: string }>;
-                required?: string[];
-              };
-              const args = Object.entries(schema.properties ?? {})
-                .map(
-                  ([name, p]) =>
-                    `    ${name}${schema.required?.includes(name) ? '' : '?'}: ${p.type ?? 'any'}${p.description ? ` — ${p.description}` : ''}`,
-                )
-                .join('\n');
-              return `${tool.name} — ${tool.description}${args ? `\n${args}` : ''}`;
-            })
-            .join('\n'),
-        );
-        return 0;
-      }
-      case 'call': {
-        const [service, tool, ...words] = rest;
-        if (!service || !tool) throw new UsageError('call <service> <tool> [key=value…]');
-        const descriptor = (await client.listTools(service)).find((t) => t.name === tool);
-        const args = parseToolArguments(words, descriptor?.inputSchema as never);
-        const result = await client.callTool(service, tool, args, { timeoutMs });
-        print(result, () => JSON.stringify(result.structuredContent ?? result.content, null, 2));
-        return result.isError ? 1 : 0;
-      }
-      case 'watch': {
-        client.on('up', (s) =>
-          print(
-            { type: 'up', service: s.serviceId },
-            () => `${new Date().toISOString()} up      ${s.serviceId}`,
-          ),
-        );
-        client.on('down', (s, why) =>
-          print(
-            { type: 'down', service: s.serviceId, why },
-            () => `${new Date().toISOString()} down    ${s.serviceId} (${why})`,
-          ),
-        );
-        client.on('event', (e) =>
-          print(
-            { type: 'event', ...e },
-            () =>
-              `${new Date().toISOString()} event   ${e.serviceId}/${e.event} ${JSON.stringify(e.payload)}`,
-          ),
-        );
-        await client.watchServices();
-        await client.subscribeEvents();
-        await new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        });
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+    const line = parseCommandLine(argv);
+    output = new Output(line.json);
+    if (line.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return ExitCode.ok;
     }
-  } finally {
-    await client.close();
+    if (!line.command) {
+      process.stderr.write(`${USAGE}\n`);
+      return ExitCode.usage;
+    }
+    command = commandFor(line.command, line.args);
+    const client = await McpMqttClient.connect(clientOptions(line, interruption.signal)).catch((err) => {
+      if (err instanceof InterruptedError || (err as Error).message.includes(line.url)) throw err;
+      throw new Error(`cannot connect to the broker at ${line.url}: ${(err as Error).message}`);
+    });
+    try {
+      return await command.run({ client, output, interruption }, line.args);
+    } finally {
+      await Promise.race([
+        client.close(),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref()),
+      ]);
+    }
+  } catch (err) {
+    if (err instanceof InterruptedError && command?.endsOnSignal) return ExitCode.ok;
+    return output.error(err);
   }
 }
 
-class UsageError extends Error {}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof UsageError) process.stderr.write(`usage: mcp-mqtt ${err.message}\n`);
-    else if (err instanceof RemoteError) {
-      process.stderr.write(
-        `error ${err.code}: ${err.message}${err.data ? `\n${JSON.stringify(err.data, null, 2)}` : ''}\n`,
-      );
-    } else process.stderr.write(`error: ${(err as Error).message}\n`);
-    process.exit(1);
-  },
-);
+const interruption = new Interruption();
+run(process.argv.slice(2), interruption).then((code) => process.exit(code));

@@ -3,11 +3,12 @@ import { EventEmitter } from 'node:events';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import { connect } from '../mqtt/connection.js';
 import { ResponseSchema } from '../protocol/jsonrpc.js';
-import { type DiscoveryDocument, DiscoveryDocumentSchema, HeartbeatSchema } from '../protocol/mcp.js';
+import type { Heartbeat } from '../protocol/mcp.js';
 import { anyService, clientTopics, parseServiceTopic, serviceTopics } from '../protocol/topics.js';
 import { signRequest } from '../safety/auth.js';
 import type { ToolDescriptor } from '../service/catalog.js';
-import { ConnectionLostError, RemoteError, RequestTimeoutError } from './errors.js';
+import { ConnectionLostError, RemoteError, RequestTimeoutError, ServiceOfflineError } from './errors.js';
+import { type DownReason, ServiceDirectory, type ServiceStatus } from './services.js';
 
 export interface McpMqttClientOptions {
   url: string;
@@ -21,6 +22,16 @@ export interface McpMqttClientOptions {
   clientId?: string | undefined;
   /** Default per-call timeout. */
   timeoutMs?: number;
+  /** Bound on connecting and subscribing (default: `timeoutMs`, else 10 s). */
+  connectTimeoutMs?: number;
+  /**
+   * Follow discovery and heartbeats from the start, as `watchServices()` does: `connect` then
+   * resolves once the retained discovery documents are in, and a call to a service whose
+   * document says `offline` fails at once with `ServiceOfflineError`.
+   */
+  watchServices?: boolean;
+  /** Aborts `connect` (e.g. on Ctrl-C while the broker is unreachable). */
+  signal?: AbortSignal;
   mqtt?: IClientOptions;
 }
 
@@ -32,13 +43,6 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-export interface ServiceStatus {
-  serviceId: string;
-  discovery: DiscoveryDocument;
-  lastHeartbeat: number | undefined;
-  up: boolean;
-}
-
 export interface CallToolResult {
   content: Array<{ type: string; text?: string }>;
   structuredContent?: Record<string, unknown>;
@@ -46,25 +50,49 @@ export interface CallToolResult {
   _meta?: Record<string, unknown>;
 }
 
+type QoS = 0 | 1;
+
+/**
+ * Once its SUBACK is in, the broker has delivered every retained discovery document: they are
+ * sent right after the SUBACK of the discovery subscription, at QoS 0 (never held back by the
+ * in-flight window), so the SUBACK of this second SUBSCRIBE of the same filter ("send no retained
+ * messages") comes after all of them.
+ */
+const RETAINED_BARRIER = { [anyService.discovery]: { qos: 0 as const, rh: 2 } };
+
 /**
  * Calls services over MQTT 5 with a private response topic and Correlation Data. Every call
- * ends: with the result, a RemoteError, a RequestTimeoutError or a ConnectionLostError.
+ * ends: with the result, a RemoteError, a RequestTimeoutError, a ConnectionLostError, or (when
+ * following discovery) a ServiceOfflineError.
  */
 export class McpMqttClient extends EventEmitter<{
   up: [ServiceStatus];
-  down: [ServiceStatus, string];
+  down: [ServiceStatus, DownReason];
+  heartbeat: [ServiceStatus, Heartbeat];
   event: [{ serviceId: string; event: string; payload: unknown }];
+  /** The broker connection dropped; MQTT.js reconnects with backoff. */
+  disconnected: [];
+  /** Connected and subscribed again after a drop. */
+  reconnected: [];
 }> {
   readonly responseTopic: string;
   private readonly pending = new Map<string, Pending>();
-  private readonly services = new Map<string, ServiceStatus>();
+  private readonly directory = new ServiceDirectory();
   /** Connected and subscribed to the response topic: requests may go out. */
   private isReady = false;
+  private wasReady = false;
   private readyWaiters: Array<() => void> = [];
   private sequence = 0;
   private readonly instance = randomBytes(4).toString('hex');
-  private readonly topicFilters = new Set<string>();
+  /**
+   * Prefix of every call's id and Correlation Data: unguessable, so that nobody can forge an
+   * answer to a pending call (relays such as the gateway take answers for any key).
+   */
+  private readonly callPrefix = randomBytes(12).toString('base64url');
+  /** Every subscription with its QoS, renewed on each (re)connect (sessions are clean). */
+  private readonly topicFilters = new Map<string, QoS>();
   private watchTimer: NodeJS.Timeout | undefined;
+  private closing = false;
 
   private constructor(
     private readonly mqtt: MqttClient,
@@ -75,7 +103,13 @@ export class McpMqttClient extends EventEmitter<{
       options.clientId ?? options.username ?? `anonymous-${this.instance}`,
       this.instance,
     ).response;
-    this.topicFilters.add(this.responseTopic);
+    // QoS 0: the session is clean, so QoS 1 would survive no reconnect; it would only add a
+    // PUBACK per answer (and, without TCP_NODELAY, a delayed ACK per call). See protocol.md.
+    this.topicFilters.set(this.responseTopic, 0);
+    if (options.watchServices) this.followServices();
+    this.directory.on('up', (status) => this.emit('up', status));
+    this.directory.on('down', (status, reason) => this.emit('down', status, reason));
+    this.directory.on('heartbeat', (status, beat) => this.emit('heartbeat', status, beat));
   }
 
   static async connect(options: McpMqttClientOptions): Promise<McpMqttClient> {
@@ -94,12 +128,19 @@ export class McpMqttClient extends EventEmitter<{
       client.onMessage(topic, payload, packet.properties?.correlationData),
     );
     mqtt.on('error', () => {}); // connection errors surface as close/reconnect; calls time out clearly
-    const timeoutMs = options.timeoutMs ?? 10_000;
+    const timeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? 10_000;
     const refused = new Promise<never>((_, reject) => {
       // A CONNACK refusal (bad credentials, not authorized) is final: say so instead of retrying.
       mqtt.once('error', (err) => {
         if (!mqtt.connected) reject(err);
       });
+    });
+    const { signal } = options;
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal?.reason ?? new Error('connect aborted'));
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
     });
     try {
       await Promise.race([
@@ -108,10 +149,14 @@ export class McpMqttClient extends EventEmitter<{
           () => new Error(`could not connect to ${options.url} within ${timeoutMs} ms`),
         ),
         refused,
+        aborted,
       ]);
     } catch (err) {
+      clearInterval(client.watchTimer);
       await mqtt.endAsync(true);
       throw err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
     return client;
   }
@@ -121,10 +166,13 @@ export class McpMqttClient extends EventEmitter<{
   }
 
   private async onConnect() {
-    const filters = Object.fromEntries([...this.topicFilters].map((topic) => [topic, { qos: 1 as const }]));
+    const filters = Object.fromEntries([...this.topicFilters].map(([topic, qos]) => [topic, { qos }]));
     try {
       await this.mqtt.subscribeAsync(filters);
+      if (this.topicFilters.has(anyService.discovery)) await this.mqtt.subscribeAsync(RETAINED_BARRIER);
       this.isReady = true;
+      if (this.wasReady) this.emit('reconnected');
+      this.wasReady = true;
       const waiters = this.readyWaiters;
       this.readyWaiters = [];
       for (const waiter of waiters) waiter();
@@ -150,6 +198,7 @@ export class McpMqttClient extends EventEmitter<{
   }
 
   private onClose() {
+    if (this.isReady && !this.closing) this.emit('disconnected');
     this.isReady = false;
     this.failPending();
   }
@@ -194,49 +243,37 @@ export class McpMqttClient extends EventEmitter<{
     } catch {
       return;
     }
-    if (rest === 'discovery') this.onDiscovery(serviceId, body);
-    else if (rest === 'heartbeat') this.onHeartbeat(serviceId, body);
+    if (rest === 'discovery') this.directory.onDiscovery(serviceId, body);
+    else if (rest === 'heartbeat') this.directory.onHeartbeat(serviceId, body);
     else if (rest.startsWith('events/'))
       this.emit('event', { serviceId, event: rest.slice('events/'.length), payload: body });
   }
 
-  private onDiscovery(serviceId: string, body: unknown) {
-    const parsed = DiscoveryDocumentSchema.safeParse(body);
-    if (!parsed.success) {
-      if (body === undefined) this.services.delete(serviceId);
-      return;
-    }
-    const previous = this.services.get(serviceId);
-    const status: ServiceStatus = {
-      serviceId,
-      discovery: parsed.data,
-      // Heartbeats are counted from when we first heard of the service, not from the retained
-      // document's timestamp (which may be older than the last heartbeat interval).
-      lastHeartbeat: previous?.lastHeartbeat ?? Date.now(),
-      up: parsed.data.status === 'ready',
-    };
-    this.services.set(serviceId, status);
-    if (status.up && !previous?.up) this.emit('up', status);
-    if (!status.up && previous?.up !== false) this.emit('down', status, 'offline');
-  }
-
-  private onHeartbeat(serviceId: string, body: unknown) {
-    if (!HeartbeatSchema.safeParse(body).success) return;
-    const status = this.services.get(serviceId);
-    if (!status) return;
-    status.lastHeartbeat = Date.now();
-    if (!status.up && status.discovery.status === 'ready') {
-      status.up = true;
-      this.emit('up', status);
-    }
-  }
-
-  private async addFilters(filters: string[]) {
-    const added = filters.filter((f) => !this.topicFilters.has(f));
-    for (const filter of added) this.topicFilters.add(filter);
+  /** Subscribes now, and on every reconnect. */
+  private async addFilters(filters: Record<string, QoS>): Promise<void> {
+    const added = Object.entries(filters).filter(([f]) => !this.topicFilters.has(f));
+    for (const [filter, qos] of added) this.topicFilters.set(filter, qos);
     if (added.length > 0 && this.mqtt.connected) {
-      await this.mqtt.subscribeAsync(Object.fromEntries(added.map((f) => [f, { qos: 1 as const }])));
+      await this.subscribeNow(Object.fromEntries(added.map(([f, qos]) => [f, { qos }])));
     }
+  }
+
+  /**
+   * Subscribes on the current connection. If that connection drops meanwhile, the filters are
+   * already recorded and `onConnect` subscribes them on the next one: not an error.
+   */
+  private async subscribeNow(filters: Record<string, { qos: QoS; rh?: number }>) {
+    try {
+      await this.mqtt.subscribeAsync(filters);
+    } catch (err) {
+      if (this.mqtt.connected) throw err;
+    }
+  }
+
+  private followServices() {
+    // QoS 0: presence is state, re-sent on every reconnect as retained documents and beats.
+    for (const filter of [anyService.discovery, anyService.heartbeat]) this.topicFilters.set(filter, 0);
+    this.watchTimer ??= setInterval(() => this.directory.checkHeartbeats(), 500).unref();
   }
 
   /** Sends one JSON-RPC request and waits for its answer. */
@@ -246,9 +283,14 @@ export class McpMqttClient extends EventEmitter<{
     params?: Record<string, unknown>,
     options: { timeoutMs?: number } = {},
   ): Promise<T> {
+    const offline = this.directory.get(serviceId);
+    if (offline?.discovery.status === 'offline') {
+      throw new ServiceOfflineError(serviceId, method, offline.discovery.timestamp);
+    }
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
-    const key = `${this.instance}-${++this.sequence}`;
+    const timedOut = () => new RequestTimeoutError(serviceId, method, timeoutMs, !this.options.apiKey);
+    const key = `${this.callPrefix}-${++this.sequence}`;
     const message: Record<string, unknown> = {
       jsonrpc: '2.0',
       id: key,
@@ -260,12 +302,12 @@ export class McpMqttClient extends EventEmitter<{
         ? signRequest({ method, id: key, params }, this.options.apiKey, serviceId)
         : { api_key: this.options.apiKey, service_id: serviceId };
     }
-    await this.whenReady(timeoutMs, () => new RequestTimeoutError(serviceId, method, timeoutMs));
+    await this.whenReady(timeoutMs, timedOut);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
         () => {
           this.pending.delete(key);
-          reject(new RequestTimeoutError(serviceId, method, timeoutMs));
+          reject(timedOut());
         },
         Math.max(1, deadline - Date.now()),
       );
@@ -302,42 +344,38 @@ export class McpMqttClient extends EventEmitter<{
     return this.request<CallToolResult>(serviceId, 'tools/call', { name, arguments: args }, options);
   }
 
-  /** Watches discovery and heartbeats; emits `up` and `down` (offline, or 3 missed heartbeats). */
+  /**
+   * Follows discovery and heartbeats: emits `up`, `down` (`"offline"`, or `"missed 3
+   * heartbeats"`) and `heartbeat`; from then on a call to a service announced offline fails at
+   * once with `ServiceOfflineError`. Resolves once the retained documents are in.
+   */
   async watchServices(): Promise<void> {
-    await this.addFilters([anyService.discovery, anyService.heartbeat]);
-    this.watchTimer ??= setInterval(() => this.checkHeartbeats(), 500).unref();
-  }
-
-  private checkHeartbeats() {
-    const now = Date.now();
-    for (const status of this.services.values()) {
-      if (!status.up) continue;
-      const last = status.lastHeartbeat ?? Date.now();
-      if (now - last > 3 * status.discovery.heartbeat_interval * 1000) {
-        status.up = false;
-        this.emit('down', status, 'missed 3 heartbeats');
-      }
+    const fresh = !this.topicFilters.has(anyService.discovery);
+    this.followServices();
+    if (fresh && this.mqtt.connected) {
+      await this.subscribeNow({ [anyService.discovery]: { qos: 0 }, [anyService.heartbeat]: { qos: 0 } });
+      await this.subscribeNow(RETAINED_BARRIER);
     }
   }
 
-  /** Services known from retained discovery; waits briefly for the retained messages to arrive. */
-  async listServices(settleMs = 300): Promise<ServiceStatus[]> {
-    const fresh = !this.topicFilters.has(anyService.discovery);
+  /** The services known from retained discovery (starts following discovery if needed). */
+  async listServices(): Promise<ServiceStatus[]> {
     await this.watchServices();
-    if (fresh) await new Promise((resolve) => setTimeout(resolve, settleMs));
-    return [...this.services.values()].sort((a, b) => a.serviceId.localeCompare(b.serviceId));
+    return this.directory.list();
   }
 
+  /** The last known status of a service (when following discovery). */
   service(serviceId: string): ServiceStatus | undefined {
-    return this.services.get(serviceId);
+    return this.directory.get(serviceId);
   }
 
   /** Subscribes to business events; `serviceId` and `event` may be `+` / `#` wildcards. */
   async subscribeEvents(serviceId = '+', event = '#'): Promise<void> {
-    await this.addFilters([`mcp/${serviceId}/events/${event}`]);
+    await this.addFilters({ [`mcp/${serviceId}/events/${event}`]: 1 });
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.watchTimer);
     this.failPending();
     await this.mqtt.endAsync();

@@ -6,8 +6,16 @@ export class RequestTimeoutError extends Error {
     readonly serviceId: string,
     readonly method: string,
     readonly timeoutMs: number,
+    /** True when the request carried no API key: a service with keys may not answer it at all. */
+    readonly withoutApiKey = false,
   ) {
-    super(`no answer from ${serviceId} to ${method} within ${timeoutMs} ms`);
+    super(
+      `no answer from ${serviceId} to ${method} within ${timeoutMs} ms${
+        withoutApiKey
+          ? ' (no API key was sent: a service that requires keys may not answer a caller without one)'
+          : ''
+      }`,
+    );
     this.name = 'RequestTimeoutError';
   }
 }
@@ -20,6 +28,22 @@ export class ConnectionLostError extends Error {
   ) {
     super(`connection to the broker lost while waiting for ${serviceId} to answer ${method}`);
     this.name = 'ConnectionLostError';
+  }
+}
+
+/**
+ * The service's retained discovery document says `offline`: the request was not sent. Only
+ * raised by a client that follows discovery (`watchServices()` or the `watchServices` option).
+ */
+export class ServiceOfflineError extends Error {
+  constructor(
+    readonly serviceId: string,
+    readonly method: string,
+    /** The `timestamp` of the offline discovery document. */
+    readonly since: string,
+  ) {
+    super(`${serviceId} is offline (since ${since}, per its discovery document): ${method} not sent`);
+    this.name = 'ServiceOfflineError';
   }
 }
 

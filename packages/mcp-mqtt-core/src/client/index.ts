@@ -1,7 +1,8 @@
+export { type CallToolResult, McpMqttClient, type McpMqttClientOptions } from './client.js';
+export { ConnectionLostError, RemoteError, RequestTimeoutError, ServiceOfflineError } from './errors.js';
 export {
-  type CallToolResult,
-  McpMqttClient,
-  type McpMqttClientOptions,
+  type DownReason,
+  MISSED_HEARTBEATS,
+  type ServiceState,
   type ServiceStatus,
-} from './client.js';
-export { ConnectionLostError, RemoteError, RequestTimeoutError } from './errors.js';
+} from './services.js';

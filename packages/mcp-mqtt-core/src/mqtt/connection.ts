@@ -62,7 +62,10 @@ export function corkUntilNextTurn(client: MqttClient) {
 }
 
 /** Subscribes and resolves with the granted QoS list; rejects on a refused subscription. */
-export async function subscribe(client: MqttClient, topics: Record<string, { qos: 0 | 1 | 2 }>) {
+export async function subscribe(
+  client: MqttClient,
+  topics: Record<string, { qos: 0 | 1 | 2; rap?: boolean }>,
+) {
   const granted = await client.subscribeAsync(topics);
   const refused = granted.filter((g) => g.qos > 2);
   if (refused.length > 0) {

@@ -39,7 +39,7 @@ export function createMetrics(serviceId: string) {
     }),
     rejected: new Counter({
       name: 'mcp_rejected_messages_total',
-      help: 'Messages refused before execution (reason: parse, invalid, oversized, batch, response_topic, property_size, retained, inbox, duplicate)',
+      help: 'Messages refused before execution (reason: parse, invalid, oversized, batch, response_topic, property_size, retained, inbox, answer_size, duplicate)',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),

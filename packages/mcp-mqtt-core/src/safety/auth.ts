@@ -28,7 +28,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** The same character set as MQTT user names in the stack (mosquitto/bootstrap/init-secrets.sh). */
 const OWNER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const DIGEST = /^sha256:([0-9a-f]{64})$/;
+const DIGEST = /^sha256:([0-9a-f]{64})$/i;
 
 /** The digest form of a key entry, as services in the stack receive them: `name:sha256:<hex>=scopes`. */
 export function keyDigestEntry(owner: string, key: string, scopes: readonly string[]): string {
@@ -59,13 +59,15 @@ export function parseApiKeys(spec: string): ApiKey[] {
         .map((s) => s.trim())
         .filter(Boolean);
       if (scopes.length === 0) throw bad('grants no scope');
-      if (DIGEST.test(left)) throw bad('gives a digest without an owner name');
+      if (/^sha256:/i.test(left)) throw bad('gives a digest without an owner name');
       const colon = left.indexOf(':');
       const owner = colon > 0 && OWNER.test(left.slice(0, colon)) ? left.slice(0, colon) : undefined;
       const secret = owner === undefined ? left : left.slice(colon + 1);
       const hashed = DIGEST.exec(secret);
+      if (!hashed && /^sha256:/i.test(secret))
+        throw bad('has a malformed digest (sha256: and 64 hex digits)');
       if (hashed) {
-        const value = Buffer.from(hashed[1]!, 'hex');
+        const value = Buffer.from(hashed[1]!.toLowerCase(), 'hex');
         return { digest: value, keyId: keyIdOfDigest(value), owner, scopes };
       }
       if (secret.length < 8) throw bad('has a key shorter than 8 characters');

@@ -40,6 +40,7 @@ export class RateLimiter {
       this.buckets.set(key, bucket);
       const waitS = (1 - bucket.tokens) / limit.refillPerSecond;
       throw new RpcError(ErrorCode.RateLimited, 'Rate limited: too many calls, slow down', {
+        reason: 'rate_limited',
         retry_after_s: Math.max(1, Math.ceil(waitS)),
         limit: limit.capacity,
         refill_per_second: limit.refillPerSecond,

@@ -55,7 +55,8 @@ export class MqttClientTransport implements Transport {
     });
     this.mqtt = mqtt;
     const filters = {
-      [this.responseTopic]: { qos: 1 as const },
+      // QoS 0 for answers, as McpMqttClient: clean sessions, no PUBACK per answer.
+      [this.responseTopic]: { qos: 0 as const },
       [this.topics.notification]: { qos: 1 as const },
     };
     mqtt.on('error', (err) => this.onerror?.(err));

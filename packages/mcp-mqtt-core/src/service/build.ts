@@ -153,6 +153,7 @@ export async function buildService<Config extends CoreConfig>(
     authenticator,
     metrics,
     logger,
+    warnings,
     limits: {
       maxPayloadBytes: config.MAX_PAYLOAD_BYTES,
       maxBatch: config.MAX_BATCH,

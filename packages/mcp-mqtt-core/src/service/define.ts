@@ -39,7 +39,14 @@ export interface ToolContext {
   requestId: RequestId | null;
   /** The priority the call runs at (the caller's `mcp_metadata.priority`, else the tool's). */
   priority: Priority;
+  /** The `serialize` key this call holds (the first in sorted order when it holds several). */
+  lockKey?: string | undefined;
+  /** Every `serialize` key this call holds, sorted (resolved, when `serialize` returned a promise). */
+  lockKeys: readonly string[];
 }
+
+/** What `serialize` returns: one key, several, or none (no lock). */
+export type LockKeys = string | readonly string[] | undefined;
 
 export interface RateLimitOptions {
   /** Bucket size: calls a caller may burst. */
@@ -83,8 +90,17 @@ export interface ToolDefinition<
   /**
    * Calls with the same key run one at a time, in arrival order (a per-entity or per-container
    * lock); `undefined` = no lock. A waiting call counts against its timeout.
+   *
+   * The key may come from a promise: an entity named several ways (a container by id, id prefix
+   * or name) is resolved to one canonical key first, so that every spelling shares the lock.
+   * Such calls queue in the order their keys resolve; a resolution that throws fails the call as
+   * the handler would (a ToolError becomes `isError`). The handler sees its keys in `ctx.lockKeys`.
+   *
+   * A call that touches several entities at once (every light of a room) returns all their keys:
+   * it holds every one of them while it runs, so no other call on any of them overlaps it. Keys
+   * are taken in sorted order, which keeps two calls sharing keys from waiting on each other.
    */
-  serialize?: (args: z.infer<Input>) => string | undefined;
+  serialize?: (args: z.infer<Input>, ctx: { signal: AbortSignal }) => LockKeys | Promise<LockKeys>;
   /**
    * For reads: identical calls (same tool, same validated arguments — or the same cache key)
    * arriving while one runs share its execution and its answer.

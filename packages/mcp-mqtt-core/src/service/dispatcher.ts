@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { LogLimiter } from '../observability/log-limiter.js';
 import type { Metrics } from '../observability/metrics.js';
-import { ErrorCode, RpcError } from '../protocol/errors.js';
+import { ErrorCode, RequestCancelledError, RpcError } from '../protocol/errors.js';
 import type { Request, RequestId } from '../protocol/jsonrpc.js';
 import {
   CallToolParamsSchema,
@@ -205,7 +205,13 @@ export class Dispatcher {
       this.audit(caller, name, id, outcome.isError ? 'tool_error' : 'ok', started);
       return outcome;
     } catch (error) {
-      this.audit(caller, name, id, error instanceof RpcError ? `rpc_error ${error.code}` : 'error', started);
+      const outcome =
+        error instanceof RpcError
+          ? `rpc_error ${error.code}`
+          : error instanceof RequestCancelledError
+            ? 'cancelled'
+            : 'error';
+      this.audit(caller, name, id, outcome, started);
       throw error;
     }
   }

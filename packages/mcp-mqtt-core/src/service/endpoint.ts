@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { LogLimiter } from '../observability/log-limiter.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ErrorCode, RequestCancelledError, RpcError } from '../protocol/errors.js';
 import {
@@ -85,6 +86,8 @@ export class Endpoint {
       authenticator: Authenticator;
       metrics: Metrics;
       logger: Logger;
+      /** Rate-limited warnings (a flood of oversized answers must not flood the log). */
+      warnings: LogLimiter;
       limits: EndpointLimits;
       /** Clients whose inbox takes answers for any key (relays such as the HTTP gateway). */
       relays?: ReadonlySet<string>;
@@ -171,7 +174,11 @@ export class Endpoint {
     if (text.length * 3 <= limit || Buffer.byteLength(text) <= limit) return text;
     const size = Buffer.byteLength(text);
     this.deps.metrics.rejected.inc({ reason: 'answer_size' });
-    this.deps.logger.warn({ answer_bytes: size, max_bytes: limit }, 'answer too large: replaced by an error');
+    this.deps.warnings.warn(
+      'answer_size',
+      { answer_bytes: size, max_bytes: limit },
+      'answer too large: replaced by an error',
+    );
     const id = Array.isArray(body) ? null : body.id;
     return JSON.stringify(
       failure(

@@ -22,6 +22,7 @@ export class InFlightLimiter {
     if (this.active >= this.max) {
       if (this.waiting.length >= this.maxQueued) {
         throw new RpcError(ErrorCode.RateLimited, 'Rate limited: service busy, too many requests in flight', {
+          reason: 'busy',
           retry_after_s: 1,
         });
       }

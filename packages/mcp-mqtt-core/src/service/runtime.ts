@@ -166,7 +166,9 @@ export class ServiceRuntime<Config extends CoreConfig = CoreConfig> {
     this.metrics.connected.set(1);
     try {
       await subscribe(client, {
-        [topics.sharedRequest]: { qos: 1 },
+        // Retain As Published: a request published with the retain flag while the service runs
+        // keeps the flag, so that it is refused like one delivered at subscription time.
+        [topics.sharedRequest]: { qos: 1, rap: true },
         [topics.discovery]: { qos: 1 },
         [systemTopics.discovery]: { qos: 0 },
       });

@@ -12,7 +12,7 @@ import type { ConcurrencyLimit } from '../scheduling/concurrency-limit.js';
 import { DEFAULT_PRIORITY, type Priority } from '../scheduling/priority.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import { type Catalog, type CatalogTool, invalidArguments } from './catalog.js';
-import type { Caller, ToolResult } from './define.js';
+import type { Caller, LockKeys, ToolResult } from './define.js';
 
 export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 
@@ -185,9 +185,12 @@ export class ToolRunner {
   ): Promise<ToolResult> {
     const { definition } = tool;
     const { scheduler } = this.deps;
-    const lockKey = definition.serialize?.(args);
-    const releaseLock = lockKey === undefined ? undefined : await scheduler.lock(lockKey, priority, signal);
+    const declared = definition.serialize?.(args, { signal });
+    // Keys computed synchronously are used at once: calls keep their exact arrival order.
+    const keys = lockKeys(declared instanceof Promise ? await untilAborted(declared, signal) : declared);
+    const releaseLocks: (() => void)[] = [];
     try {
+      for (const key of keys) releaseLocks.push(await scheduler.lock(key, priority, signal));
       const limit = limitOf(definition.uses);
       const releaseSlot = limit ? await limit.acquire(priority, signal) : undefined;
       const finished = scheduler.started();
@@ -200,6 +203,8 @@ export class ToolRunner {
               caller: call.caller,
               requestId: call.requestId,
               priority,
+              lockKey: keys[0],
+              lockKeys: keys,
             }),
           ),
           signal,
@@ -213,9 +218,21 @@ export class ToolRunner {
         releaseSlot?.();
       }
     } finally {
-      releaseLock?.();
+      for (const release of releaseLocks.reverse()) release();
     }
   }
+}
+
+/** The distinct keys a `serialize` result names, in the one order every call takes them. */
+function lockKeys(keys: LockKeys): readonly string[] {
+  if (keys === undefined) return [];
+  if (typeof keys === 'string') return [keys];
+  return [...new Set(keys)].sort();
+}
+
+/** Whole seconds since a cached result was stored: how old the data a caller gets is. */
+function cacheAgeS(storedAt: number): number {
+  return Math.max(0, Math.round((Date.now() - storedAt) / 1000));
 }
 
 /** `tools/call` result (MCP). */
@@ -230,6 +247,7 @@ export function toMcpResult(outcome: ToolOutcome) {
             cached: true,
             stale: outcome.cache.stale,
             cached_at: new Date(outcome.cache.storedAt).toISOString(),
+            age_s: cacheAgeS(outcome.cache.storedAt),
           },
         }
       : {}),
@@ -241,7 +259,7 @@ export function toSeedResult(outcome: ToolOutcome) {
   return {
     success: !outcome.isError,
     data: outcome.value,
-    ...(outcome.cache?.stale ? { stale: true } : {}),
+    ...(outcome.cache?.stale ? { stale: true, age_s: cacheAgeS(outcome.cache.storedAt) } : {}),
     ...toMcpResult(outcome),
   };
 }

@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { exampleService } from '../../src/example/service.js';
 import { startService, uniqueServiceId } from '../../src/testing/index.js';
+import { runCli } from './cli-process.js';
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const url = inject('mqttUrl');
 const serviceId = uniqueServiceId('cli');
 let service: Awaited<ReturnType<typeof startService>>;
@@ -18,15 +14,19 @@ afterAll(async () => {
   await service?.stop();
 });
 
-const cli = (...args: string[]) =>
-  run(process.execPath, ['--conditions=@neurhomia/source', '--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, MQTT_URL: url },
-  });
+const cli = (...args: string[]) => runCli(url, args);
 
 describe('mcp-mqtt CLI', () => {
   it('calls a tool with key=value arguments', async () => {
-    const { stdout } = await cli('call', serviceId, 'echo', 'message=42', '--json');
+    const { code, stdout } = await cli('call', serviceId, 'echo', 'message=42', '--json');
+    expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ isError: false, structuredContent: { message: '42' } });
+  });
+
+  it('calls a tool without arguments', async () => {
+    const { code, stdout } = await cli('call', serviceId, 'clock');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ timezone: 'UTC' });
   });
 
   it('lists services and tools', async () => {
@@ -35,16 +35,15 @@ describe('mcp-mqtt CLI', () => {
       expect.arrayContaining([expect.objectContaining({ service_id: serviceId, status: 'ready' })]),
     );
     const tools = await cli('tools', serviceId);
-    expect(tools.stdout).toContain('echo — Returns the message it is given.');
-    expect(tools.stdout).toContain('message: string');
+    expect(tools.stdout).toContain('echo — Returns the message it is given. [needs example:read]');
+    expect(tools.stdout).toContain('    message: string (≤ 10000 chars) — Text to send back');
+    expect(tools.stdout).toContain('    timezone?: string (default "UTC") — IANA time zone');
   });
 
   it('exits non-zero with the error code and field for a bad argument', async () => {
-    const error = await cli('call', serviceId, 'echo', 'message=x', 'volume=3').catch(
-      (err: { code: number; stderr: string }) => err,
-    );
-    expect(error).toMatchObject({ code: 1 });
-    expect((error as { stderr: string }).stderr).toContain('-32602');
-    expect((error as { stderr: string }).stderr).toContain('volume');
+    const { code, stdout, stderr } = await cli('call', serviceId, 'echo', 'message=x', 'volume=3');
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toContain('-32602');
+    expect(stderr).toContain('volume');
   });
 });

@@ -189,11 +189,18 @@ describe('retained requests', () => {
     const retained = await collect(observer, serviceTopics(serviceId).request);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(retained.filter((m) => m.retain)).toEqual([]);
-    // And the count tool never ran: its first real call is execution number 1.
+    // A retained request published while the service runs is refused too.
     await using _service = await startService(definition, { url, logger });
+    await client.publishAsync(serviceTopics(serviceId).request, request, {
+      qos: 1,
+      retain: true,
+      properties: { responseTopic: rt, correlationData: Buffer.from('r2') },
+    });
     expect(await roundTrip(client, serviceId, `mcp/clients/c/${serviceId}/after`)).toMatchObject({
       result: {},
     });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(answers).toEqual([]);
   });
 });
 

@@ -83,7 +83,13 @@ describe('per-tool mechanics', () => {
       name: 'fetch_upstream',
       arguments: { key: 'k' },
     });
-    expect(stale).toMatchObject({ success: true, stale: true, data: { key: 'k', fresh: true } });
+    expect(stale).toMatchObject({
+      success: true,
+      stale: true,
+      age_s: expect.any(Number),
+      data: { key: 'k', fresh: true },
+      _meta: { cached: true, stale: true, age_s: expect.any(Number) },
+    });
     const error = await remoteErrorOf(client.callTool(id, 'fetch_upstream', { key: 'never-cached' }));
     expect(error.code).toBe(ErrorCode.ServiceUnavailable);
     await new Promise((resolve) => setTimeout(resolve, 450));

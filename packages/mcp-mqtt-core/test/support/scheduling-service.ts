@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CoreConfigSchema } from '../../src/config.js';
+import { ToolError } from '../../src/protocol/errors.js';
 import { defineService, defineTool, type ServiceDefinition } from '../../src/service/define.js';
 
 /** What the tools of the scheduling service saw, in order. */
@@ -23,6 +24,14 @@ export interface SchedulingOptions {
   maxQueue?: number;
   agingStepMs?: number;
 }
+
+/** Names of one entity, for `write_alias`. */
+const ALIASES: Record<string, string> = {
+  kitchen: 'light.kitchen',
+  'light.kitchen': 'light.kitchen',
+  'Kitchen light': 'light.kitchen',
+  hall: 'light.hall',
+};
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -101,6 +110,59 @@ export function schedulingService(options: SchedulingOptions): {
                 recorder.log.push(`end:${label}`);
               }
               return { key, label };
+            },
+          }),
+          defineTool({
+            name: 'write_alias',
+            description: 'Serialised per entity, whichever of its names the caller used',
+            input: z.object({ name: z.string(), label: z.string(), ms: z.number().int().min(0).max(5_000) }),
+            // Resolved later than a synchronous key would be, as a lookup in an upstream is.
+            serialize: async ({ name }, { signal }) => {
+              await sleep(5, signal);
+              const entity = ALIASES[name];
+              if (!entity) throw new ToolError(`no entity named ${name}`);
+              return entity;
+            },
+            timeoutMs: 5_000,
+            handler: async ({ label, ms }, { signal, lockKey }) => {
+              const key = lockKey ?? 'none';
+              const now = (running.get(key) ?? 0) + 1;
+              running.set(key, now);
+              recorder.maxPerKey.set(key, Math.max(recorder.maxPerKey.get(key) ?? 0, now));
+              recorder.log.push(`start:${label}`);
+              try {
+                await sleep(ms, signal);
+              } finally {
+                running.set(key, (running.get(key) ?? 1) - 1);
+                recorder.log.push(`end:${label}`);
+              }
+              return { entity: key, label };
+            },
+          }),
+          defineTool({
+            name: 'write_many',
+            description: 'Serialised on every key it names',
+            input: z.object({
+              keys: z.array(z.string()).min(1),
+              label: z.string(),
+              ms: z.number().int().min(0).max(5_000),
+            }),
+            serialize: ({ keys }) => keys,
+            timeoutMs: 5_000,
+            handler: async ({ keys, label, ms }, { signal }) => {
+              for (const key of new Set(keys)) {
+                const now = (running.get(key) ?? 0) + 1;
+                running.set(key, now);
+                recorder.maxPerKey.set(key, Math.max(recorder.maxPerKey.get(key) ?? 0, now));
+              }
+              recorder.log.push(`start:${label}`);
+              try {
+                await sleep(ms, signal);
+              } finally {
+                for (const key of new Set(keys)) running.set(key, (running.get(key) ?? 1) - 1);
+                recorder.log.push(`end:${label}`);
+              }
+              return { keys, label };
             },
           }),
           defineTool({

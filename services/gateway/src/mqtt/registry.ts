@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { DiscoveryDocument, Logger } from '@neurhomia/mcp-mqtt-core';
-import type { McpMqttClient, ServiceStatus } from '@neurhomia/mcp-mqtt-core/client';
+import type { McpMqttClient, ServiceState } from '@neurhomia/mcp-mqtt-core/client';
 import { ToolNames } from '../naming.js';
 
-/** `up`: ready and beating; `stale`: ready but 3 heartbeats missed; `offline`: announced offline. */
-export type ServiceState = 'up' | 'stale' | 'offline';
+export type { ServiceState };
 
 export interface ServiceEntry {
   serviceId: string;
@@ -32,9 +31,6 @@ export interface BusinessEvent {
   event: string;
   payload: unknown;
 }
-
-const stateOf = (status: ServiceStatus): ServiceState =>
-  status.up ? 'up' : status.discovery.status === 'ready' ? 'stale' : 'offline';
 
 /** `weather,ha-*` → a test of service ids; none = every service. */
 export function serviceMatcher(patterns: readonly string[]): (serviceId: string) => boolean {
@@ -100,7 +96,7 @@ export class Registry extends EventEmitter<{
     const now = Date.now();
     for (const status of statuses) {
       const previous = this.entries.get(status.serviceId);
-      const state = stateOf(status);
+      const { state } = status;
       const signature = signatureOf(status.discovery);
       const entry = {
         serviceId: status.serviceId,

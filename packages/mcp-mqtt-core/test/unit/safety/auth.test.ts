@@ -39,6 +39,12 @@ describe('parseApiKeys', () => {
     expect(() => parseApiKeys('abcdefgh=a,secret-key-no-scope=')).toThrow(/entry 2 grants no scope/);
     expect(() => parseApiKeys('abcdefgh=a,secret-key-no-scope=')).not.toThrow(/secret-key/);
     expect(() => parseApiKeys(`sha256:${'a'.repeat(64)}=x`)).toThrow(/without an owner/);
+    expect(() => parseApiKeys(`n:sha256:${'a'.repeat(63)}=x`)).toThrow(/malformed digest/);
+    // Upper-case hex is the same digest, never a plaintext key that starts with "sha256:".
+    const upper = keyDigestEntry('n', 'some-key-0001', ['x']).replace(/[0-9a-f]{64}/, (hex) =>
+      hex.toUpperCase(),
+    );
+    expect(parseApiKeys(upper)[0]!.keyId).toBe(keyId('some-key-0001'));
   });
 
   it('reads owned keys, plain or as a SHA-256 digest, to the same key id', () => {

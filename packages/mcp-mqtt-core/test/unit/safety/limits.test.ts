@@ -19,7 +19,7 @@ describe('RateLimiter', () => {
       }
     })();
     expect(error?.code).toBe(ErrorCode.RateLimited);
-    expect(error?.data).toMatchObject({ retry_after_s: 1 });
+    expect(error?.data).toMatchObject({ reason: 'rate_limited', retry_after_s: 1 });
     limiter.take('b', limit); // another caller has its own bucket
     now = 1000;
     expect(() => limiter.take('a', limit)).not.toThrow();

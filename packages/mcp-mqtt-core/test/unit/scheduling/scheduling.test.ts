@@ -136,6 +136,26 @@ describe('per-key serialisation', () => {
     expect(recorder.maxConcurrentWrites).toBeGreaterThan(1);
   });
 
+  it('holds every key of a call that names several, without deadlock between opposite orders', async () => {
+    const { server, recorder, call } = await start();
+    await using _ = server;
+    const answers = await Promise.all([
+      call('write', { key: 'light.a', label: 'a1', ms: 30 }),
+      call('write_many', { keys: ['light.a', 'light.b'], label: 'ab', ms: 30 }),
+      call('write_many', { keys: ['light.b', 'light.a', 'light.b'], label: 'ba', ms: 30 }),
+      call('write', { key: 'light.b', label: 'b1', ms: 30 }),
+      call('write', { key: 'light.c', label: 'c1', ms: 30 }),
+    ]);
+    expect(answers.every((a) => a.result)).toBe(true);
+    expect(recorder.maxPerKey.get('light.a')).toBe(1);
+    expect(recorder.maxPerKey.get('light.b')).toBe(1);
+    // Calls on light.a ran in arrival order; ab waited for a1, ba for ab.
+    const runs = recorder.log.filter((l) => /:(a1|ab|ba)$/.test(l));
+    expect(runs).toEqual(['start:a1', 'end:a1', 'start:ab', 'end:ab', 'start:ba', 'end:ba']);
+    // light.c shares no key: it did not wait behind them.
+    expect(recorder.log.indexOf('start:c1')).toBeLessThan(recorder.log.indexOf('end:a1'));
+  });
+
   it('refuses a call past the bound of waiters on a key with -32005 and a reason', async () => {
     const { server, call } = await start({}, { MAX_WAITERS_PER_KEY: '2' });
     await using _ = server;
@@ -149,6 +169,31 @@ describe('per-key serialisation', () => {
       data: { reason: 'serialize_queue_full', max_waiters: 2 },
     });
     await Promise.all([running, ...waiting]);
+  });
+
+  it('serialises every name of one entity on the key its serialize promise resolves to', async () => {
+    const { server, recorder, call } = await start();
+    await using _ = server;
+    const names = ['kitchen', 'light.kitchen', 'Kitchen light', 'kitchen'];
+    const calls = names.map((name, i) => call('write_alias', { name, label: `a${i}`, ms: 20 }));
+    const other = call('write_alias', { name: 'hall', label: 'hall', ms: 20 });
+    const answers = await Promise.all([...calls, other]);
+    expect(
+      answers.map((a) => (a.result as { structuredContent: { entity: string } }).structuredContent.entity),
+    ).toEqual(['light.kitchen', 'light.kitchen', 'light.kitchen', 'light.kitchen', 'light.hall']);
+    expect(recorder.maxPerKey.get('light.kitchen')).toBe(1);
+    expect(recorder.maxPerKey.get('light.hall')).toBe(1);
+  });
+
+  it('fails the call whose serialize promise throws, as the handler would', async () => {
+    const { server, recorder, call } = await start();
+    await using _ = server;
+    const answer = await call('write_alias', { name: 'garage', label: 'g', ms: 0 });
+    expect(answer.result).toMatchObject({
+      isError: true,
+      structuredContent: { error: 'no entity named garage' },
+    });
+    expect(recorder.log).not.toContain('start:g');
   });
 
   it('counts the wait for a key against the timeout (-32004)', async () => {
