@@ -59,6 +59,19 @@ async function removeDirectory(dir: string) {
   }
 }
 
+/** A service's environment as its compose fragment sets it: everything from its own secrets. */
+function serviceEnvironment(id: string) {
+  return {
+    MQTT_URL_FILE: `${SECRETS}/mqtt-url`,
+    NODE_EXTRA_CA_CERTS: `${SECRETS}/ca.crt`,
+    MQTT_USERNAME: id,
+    MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`,
+    MCP_API_KEYS_FILE: `${SECRETS}/api-keys`,
+    MCP_SHARE_GROUP_FILE: `${SECRETS}/share-group`,
+    MCP_RELAY_CLIENTS_FILE: `${SECRETS}/relay-clients`,
+  };
+}
+
 /**
  * The home stack on a testcontainers network, wired as compose wires it (compose/compose.yaml,
  * services/weather/compose.yaml): tls-init makes the CA and the broker's certificate,
@@ -133,11 +146,17 @@ export class HomeStackContainers {
   }
 }
 
+/** The engine's socket as this process reaches it (DOCKER_HOST unix://…, else the default path). */
+const DOCKER_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST.slice('unix://'.length)
+  : '/var/run/docker.sock';
+
 export class StartedHomeStack implements AsyncDisposable {
   private weatherContainer: StartedTestContainer | undefined;
+  private dockerManagerContainer: StartedTestContainer | undefined;
   private gatewayContainer: StartedTestContainer | undefined;
-  /** Each container's copy of its own secrets (install-secrets.sh), removed on stop. */
-  private readonly ownSecretDirs: string[] = [];
+  /** Each container's own copy of its secrets (install-secrets.sh), removed by stop(). */
+  private readonly ownSecretsDirs: string[] = [];
   private files: Promise<Map<string, string>> | undefined;
 
   constructor(
@@ -155,72 +174,61 @@ export class StartedHomeStack implements AsyncDisposable {
    * service mounts that and nothing else.
    */
   async startWeather(): Promise<StartedTestContainer> {
-    this.weatherContainer = await this.startImage(
-      IMAGES.weather.tag,
-      'weather',
-      secretPaths.serviceDir('weather'),
-      {
-        MQTT_URL_FILE: `${SECRETS}/mqtt-url`,
-        NODE_EXTRA_CA_CERTS: `${SECRETS}/ca.crt`,
-        MCP_API_KEYS_FILE: `${SECRETS}/api-keys`,
-        MCP_SHARE_GROUP_FILE: `${SECRETS}/share-group`,
-        MCP_RELAY_CLIENTS_FILE: `${SECRETS}/relay-clients`,
+    const secrets = await this.installSecrets(secretPaths.serviceDir('weather'));
+    this.weatherContainer = await new GenericContainer(IMAGES.weather.tag)
+      .withNetwork(this.network)
+      .withNetworkAliases('weather')
+      .withBindMounts([secrets])
+      .withEnvironment({
+        ...serviceEnvironment('weather'),
         OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
         OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
         HEARTBEAT_INTERVAL: '2',
         ...this.weatherEnv,
-      },
-    );
+      })
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
+      .start();
     return this.weatherContainer;
   }
 
   /**
-   * An image of the stack as MQTT user `user`, on the stack's network, healthy when started. Like
-   * the compose fragments, a one-shot first copies the user's own directory of the secrets
-   * (`secretsDir`, e.g. services/weather) into a directory of its own: the container mounts that
-   * and nothing else.
+   * Starts the docker-manager image as its compose fragment does — its own secrets, the engine's
+   * socket, every capability dropped but SETUID/SETGID, no-new-privileges — healthy when it returns.
    */
-  private async startImage(
-    tag: string,
-    user: string,
-    secretsDir: string,
-    env: Record<string, string>,
-    ports: number[] = [],
-  ): Promise<StartedTestContainer> {
-    const own = mkdtempSync(join(tmpdir(), `e2e-${user}-secrets-`));
-    this.ownSecretDirs.push(own);
-    await runJob(
-      MOSQUITTO_IMAGE,
-      ['/bin/sh', '/stack/bootstrap/install-secrets.sh', secretsDir],
-      [
-        repoMount('mosquitto/bootstrap', '/stack/bootstrap'),
-        { source: this.secretsDir, target: SECRETS, mode: 'ro' },
-        { source: own, target: '/own', mode: 'rw' },
-      ],
-    );
-    return new GenericContainer(tag)
+  async startDockerManager(env: Record<string, string> = {}): Promise<StartedTestContainer> {
+    const secrets = await this.installSecrets(secretPaths.serviceDir('docker-manager'));
+    this.dockerManagerContainer = await new GenericContainer(IMAGES.dockerManager.tag)
       .withNetwork(this.network)
-      .withNetworkAliases(user)
-      .withBindMounts([{ source: own, target: SECRETS, mode: 'ro' }])
-      .withEnvironment({ MQTT_USERNAME: user, MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`, ...env })
-      .withExposedPorts(...ports)
+      .withNetworkAliases('docker-manager')
+      .withBindMounts([secrets, { source: DOCKER_SOCKET, target: '/var/run/docker.sock', mode: 'rw' }])
+      .withDroppedCapabilities('ALL')
+      .withAddedCapabilities('SETUID', 'SETGID')
+      .withSecurityOpt('no-new-privileges:true')
+      .withEnvironment({ ...serviceEnvironment('docker-manager'), HEARTBEAT_INTERVAL: '2', ...env })
       .withWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(60_000)
       .start();
+    return this.dockerManagerContainer;
   }
 
-  /** Starts the gateway image as the stack does (client `gateway`, a relay), healthy when it returns. */
+  /** Starts the gateway image as its compose fragment does (client `gateway`, a relay), healthy when it returns. */
   async startGateway(env: Record<string, string> = {}): Promise<StartedTestContainer> {
-    this.gatewayContainer = await this.startImage(
-      IMAGES.gateway.tag,
-      'gateway',
-      'clients/gateway',
-      {
+    const secrets = await this.installSecrets('clients/gateway');
+    this.gatewayContainer = await new GenericContainer(IMAGES.gateway.tag)
+      .withNetwork(this.network)
+      .withNetworkAliases('gateway')
+      .withBindMounts([secrets])
+      .withEnvironment({
         MQTT_URL: 'mqtt://mosquitto:1883',
+        MQTT_USERNAME: 'gateway',
+        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`,
         ...env,
-      },
-      [3003],
-    );
+      })
+      .withExposedPorts(3003)
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
+      .start();
     return this.gatewayContainer;
   }
 
@@ -228,6 +236,26 @@ export class StartedHomeStack implements AsyncDisposable {
   gatewayEndpoint(): URL {
     if (!this.gatewayContainer) throw new Error('startGateway() first');
     return new URL(`http://127.0.0.1:${this.gatewayContainer.getMappedPort(3003)}/mcp`);
+  }
+
+  /**
+   * Like a fragment's `<id>-secrets` one-shot: copies one directory of the secrets
+   * (`services/<id>` or `clients/<name>`) into a directory of the container's own, the only
+   * secrets it mounts.
+   */
+  private async installSecrets(from: string) {
+    const dir = mkdtempSync(join(tmpdir(), `e2e-${from.split('/')[1]}-secrets-`));
+    this.ownSecretsDirs.push(dir);
+    await runJob(
+      MOSQUITTO_IMAGE,
+      ['/bin/sh', '/stack/bootstrap/install-secrets.sh', from],
+      [
+        repoMount('mosquitto/bootstrap', '/stack/bootstrap'),
+        { source: this.secretsDir, target: SECRETS, mode: 'ro' },
+        { source: dir, target: '/own', mode: 'rw' },
+      ],
+    );
+    return { source: dir, target: SECRETS, mode: 'ro' } as const;
   }
 
   get weather(): StartedTestContainer {
@@ -266,11 +294,16 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   async stop() {
-    for (const container of [this.gatewayContainer, this.weatherContainer, this.upstream, this.broker])
-      await container?.stop().catch(() => {});
+    const containers = [
+      this.gatewayContainer,
+      this.dockerManagerContainer,
+      this.weatherContainer,
+      this.upstream,
+    ];
+    for (const container of [...containers, this.broker]) await container?.stop().catch(() => {});
     await this.network.stop().catch(() => {});
     await removeDirectory(this.secretsDir);
-    for (const dir of this.ownSecretDirs) await removeDirectory(dir);
+    for (const dir of this.ownSecretsDirs) await removeDirectory(dir);
   }
 
   async [Symbol.asyncDispose]() {

@@ -23,6 +23,11 @@ export const IMAGES = {
     dockerfile: 'services/gateway/Dockerfile',
     context: '.',
   },
+  dockerManager: {
+    tag: `neurhomia/mcp-docker-manager:${IMAGE_TAG}`,
+    dockerfile: 'services/docker-manager/Dockerfile',
+    context: '.',
+  },
   cli: { tag: `neurhomia/mcp-cli:${IMAGE_TAG}`, dockerfile: 'compose/cli.Dockerfile', context: '.' },
   weatherUpstream: {
     tag: `neurhomia/weather-upstream:${IMAGE_TAG}`,
@@ -41,6 +46,9 @@ export function run(
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...process.env, ...options.env },
     });
+    // A command that exits without reading its stdin closes the pipe first: the EPIPE of this
+    // write is no failure of the command (its exit code says that), and must not go uncaught.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';

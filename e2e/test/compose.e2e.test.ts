@@ -12,11 +12,16 @@ import { plaintextSecrets } from '../src/secrets.js';
 const project = composeProject();
 const { compose } = project;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** docker-manager's other mount (services/docker-manager/compose.yaml). */
+const ENGINE_SOCKET_MOUNT = expect.objectContaining({ Type: 'bind', Destination: '/var/run/docker.sock' });
 /** `docker compose run --rm -T …`: a one-off container, removed when it ends. */
 const runOnce = (...args: string[]) => compose(['run', '--rm', '-T', ...args]);
 /** A shell script run inside a service's running container (`docker compose exec`). */
-const shellIn = (service: string, script: string, input?: string) =>
-  compose(['exec', '-T', service, 'sh', '-c', script], input === undefined ? {} : { input });
+const shellIn = (service: string, script: string, input?: string, user?: string) =>
+  compose(
+    ['exec', '-T', ...(user ? ['--user', user] : []), service, 'sh', '-c', script],
+    input === undefined ? {} : { input },
+  );
 
 beforeAll(async () => {
   await compose(['up', '-d', '--wait']);
@@ -37,6 +42,35 @@ describe('the compose home stack', () => {
     expect(stdout).toMatch(/^mosquitto .*\(healthy\)$/m);
     expect(stdout).toMatch(/^weather .*\(healthy\)$/m);
     expect(stdout).toMatch(/^gateway .*\(healthy\)$/m);
+    expect(stdout).toMatch(/^docker-manager .*\(healthy\)$/m);
+  });
+
+  it("lists the stack's containers through docker-manager, and refuses to stop its broker", async () => {
+    const call = (...args: string[]) => runOnce('cli', 'call', 'docker-manager', ...args);
+    const { stdout } = await call(
+      'list_containers',
+      `filters={"compose_project":"${project.name}"}`,
+      '--json',
+    );
+    const listed = JSON.parse(stdout) as {
+      structuredContent: { containers: Array<{ compose_service: string; protected?: string }> };
+    };
+    const byService = Object.fromEntries(
+      listed.structuredContent.containers.map((c) => [c.compose_service, c]),
+    );
+    expect(Object.keys(byService)).toEqual(
+      expect.arrayContaining(['mosquitto', 'weather', 'docker-manager']),
+    );
+    expect(byService.mosquitto?.protected).toContain('MQTT broker');
+    expect(byService['docker-manager']?.protected).toContain('own container');
+
+    const broker = await project.container('mosquitto');
+    const refused = await call('stop_container', `id=${broker.Id}`).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(refused).toMatch(/-32002[\s\S]*protected/);
+    expect((await project.container('mosquitto')).State.Status).toBe('running');
   });
 
   it('answers a weather call through the stack CLI', async () => {
@@ -63,7 +97,7 @@ describe('the compose home stack', () => {
     );
   });
 
-  it('lists the weather tools through the gateway, with the key host-env.sh prints', async () => {
+  it("lists every service's tools through the gateway, with the key host-env.sh prints", async () => {
     const { stdout } = await run('sh', ['compose/host-env.sh', 'gateway'], {
       env: project.env,
       cwd: REPO_ROOT,
@@ -79,7 +113,9 @@ describe('the compose home stack', () => {
     });
     expect(response.status).toBe(200);
     const { tools } = (await response.json()) as { tools: Array<{ name: string }> };
-    expect(tools.map((t) => t.name)).toContain('weather__get_current_weather');
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['weather__get_current_weather', 'docker-manager__list_containers']),
+    );
   });
 });
 
@@ -94,15 +130,21 @@ describe('secrets of the compose stack', () => {
     for (const id of services) {
       const own = `services/${id}/`;
       const container = await project.container(id);
-      // One mount: the service's own copy, read-only. The stack's volume is not mounted.
-      expect(container.Mounts).toEqual([
-        expect.objectContaining({
-          Type: 'volume',
-          Name: `${project.name}_${id}-secrets`,
-          Destination: '/run/secrets/mcp',
-          RW: false,
-        }),
-      ]);
+      // One volume: the service's own copy, read-only. The stack's volume is not mounted. (And
+      // for docker-manager, the engine's socket.)
+      const engineSocket = id === 'docker-manager' ? [ENGINE_SOCKET_MOUNT] : [];
+      expect(container.Mounts).toHaveLength(1 + engineSocket.length);
+      expect(container.Mounts).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            Type: 'volume',
+            Name: `${project.name}_${id}-secrets`,
+            Destination: '/run/secrets/mcp',
+            RW: false,
+          }),
+          ...engineSocket,
+        ]),
+      );
       const listed = await compose(['exec', '-T', id, 'ls', '-A', '/run/secrets/mcp']);
       const expected = [...files.keys()].filter((p) => p.startsWith(own)).map((p) => p.slice(own.length));
       expect(listed.stdout.split('\n').filter(Boolean).sort()).toEqual(expected.sort());
@@ -122,11 +164,14 @@ describe('secrets of the compose stack', () => {
           'tls/ca.key',
         ]),
       );
+      // As the user the service runs as (node): it can read what the service can. (docker-manager's
+      // container user is root without capabilities, which cannot read node's 0400 files.)
       const search = (values: string[]) =>
         shellIn(
           id,
           'grep -rlF -f /dev/stdin / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null || true',
           `${values.join('\n')}\n`,
+          'node',
         ).then((r) => r.stdout.trim());
       expect(await search(foreign.map((s) => s.value))).toBe('');
       expect(await search([files.get(`${own}mqtt.password`)!.trim()])).toBe('/run/secrets/mcp/mqtt.password');
@@ -138,7 +183,8 @@ describe('secrets of the compose stack', () => {
     const { stdout } = await compose(['exec', '-T', 'gateway', 'ls', '-A', '/run/secrets/mcp']);
     expect(stdout.split('\n').filter(Boolean).sort()).toEqual(['api.key', 'ca.crt', 'mqtt.password']);
     const files = await project.allSecrets();
-    expect(files.get('services/weather/relay-clients')?.trim()).toBe('gateway');
+    for (const id of ['weather', 'docker-manager'])
+      expect(files.get(`services/${id}/relay-clients`)?.trim()).toBe('gateway');
   });
 
   it('gives the CLI container the cli credentials only', async () => {
@@ -200,6 +246,8 @@ describe('containers of the compose stack', () => {
         'weather',
         'weather-secrets',
         'weather-upstream',
+        'docker-manager',
+        'docker-manager-secrets',
       ]),
     );
     for (const c of containers)
