@@ -5,6 +5,8 @@
 #   eval "$(compose/host-env.sh)"              # the CLI as "cli":  pnpm exec mcp-mqtt services
 #   eval "$(compose/host-env.sh neurhomia)"    # the front end's user and API key
 #   eval "$(compose/host-env.sh weather)"      # `pnpm dev` of a service as its own user
+#   eval "$(compose/host-env.sh gateway)"      # MCP_API_KEY, the key of the gateway's LLM clients,
+#                                              # and MCP_GATEWAY_URL (http://127.0.0.1:3003/mcp)
 #   compose/host-env.sh --ca > stack-ca.crt    # the CA that signs the TLS listeners' certificate
 #
 # The secrets are read by a throw-away `secrets-init` container (the broker's own user cannot
@@ -32,3 +34,9 @@ case $host in '' | 0.0.0.0 | '[::]' | ::) host=localhost ;; esac
 port=${published##*:}
 echo "export MQTT_URL=mqtt://$host:${port:-1883}"
 printf '%s\n' "$lines"
+if [ "$user" = gateway ] && gateway=$(docker compose port gateway 3003 2>/dev/null | tail -n 1) && [ -n "$gateway" ]; then
+  # Where the gateway's MCP endpoint is published (GATEWAY_BIND, GATEWAY_PUBLISHED_PORT).
+  ghost=${gateway%:*}
+  case $ghost in '' | 0.0.0.0 | '[::]' | ::) ghost=127.0.0.1 ;; esac
+  echo "export MCP_GATEWAY_URL=http://$ghost:${gateway##*:}/mcp"
+fi

@@ -17,6 +17,7 @@ export function composeProject(name = `neurhomia-e2e-${process.pid}`) {
     MOSQUITTO_WS_PORT: '0',
     MOSQUITTO_TLS_PORT: '0',
     MOSQUITTO_WSS_PORT: '0',
+    GATEWAY_PUBLISHED_PORT: '0',
     OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
     OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
   };

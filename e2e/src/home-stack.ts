@@ -68,6 +68,7 @@ function serviceEnvironment(id: string) {
     MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`,
     MCP_API_KEYS_FILE: `${SECRETS}/api-keys`,
     MCP_SHARE_GROUP_FILE: `${SECRETS}/share-group`,
+    MCP_RELAY_CLIENTS_FILE: `${SECRETS}/relay-clients`,
   };
 }
 
@@ -153,8 +154,9 @@ const DOCKER_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
 export class StartedHomeStack implements AsyncDisposable {
   private weatherContainer: StartedTestContainer | undefined;
   private dockerManagerContainer: StartedTestContainer | undefined;
-  /** Each service's own copy of its secrets (install-secrets.sh), removed by stop(). */
-  private readonly serviceSecretsDirs: string[] = [];
+  private gatewayContainer: StartedTestContainer | undefined;
+  /** Each container's own copy of its secrets (install-secrets.sh), removed by stop(). */
+  private readonly ownSecretsDirs: string[] = [];
   private files: Promise<Map<string, string>> | undefined;
 
   constructor(
@@ -172,7 +174,7 @@ export class StartedHomeStack implements AsyncDisposable {
    * service mounts that and nothing else.
    */
   async startWeather(): Promise<StartedTestContainer> {
-    const secrets = await this.installServiceSecrets('weather');
+    const secrets = await this.installSecrets(secretPaths.serviceDir('weather'));
     this.weatherContainer = await new GenericContainer(IMAGES.weather.tag)
       .withNetwork(this.network)
       .withNetworkAliases('weather')
@@ -195,7 +197,7 @@ export class StartedHomeStack implements AsyncDisposable {
    * socket, every capability dropped but SETUID/SETGID, no-new-privileges — healthy when it returns.
    */
   async startDockerManager(env: Record<string, string> = {}): Promise<StartedTestContainer> {
-    const secrets = await this.installServiceSecrets('docker-manager');
+    const secrets = await this.installSecrets(secretPaths.serviceDir('docker-manager'));
     this.dockerManagerContainer = await new GenericContainer(IMAGES.dockerManager.tag)
       .withNetwork(this.network)
       .withNetworkAliases('docker-manager')
@@ -210,6 +212,32 @@ export class StartedHomeStack implements AsyncDisposable {
     return this.dockerManagerContainer;
   }
 
+  /** Starts the gateway image as its compose fragment does (client `gateway`, a relay), healthy when it returns. */
+  async startGateway(env: Record<string, string> = {}): Promise<StartedTestContainer> {
+    const secrets = await this.installSecrets('clients/gateway');
+    this.gatewayContainer = await new GenericContainer(IMAGES.gateway.tag)
+      .withNetwork(this.network)
+      .withNetworkAliases('gateway')
+      .withBindMounts([secrets])
+      .withEnvironment({
+        MQTT_URL: 'mqtt://mosquitto:1883',
+        MQTT_USERNAME: 'gateway',
+        MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`,
+        ...env,
+      })
+      .withExposedPorts(3003)
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000)
+      .start();
+    return this.gatewayContainer;
+  }
+
+  /** The gateway's MCP endpoint as seen from the test process. */
+  gatewayEndpoint(): URL {
+    if (!this.gatewayContainer) throw new Error('startGateway() first');
+    return new URL(`http://127.0.0.1:${this.gatewayContainer.getMappedPort(3003)}/mcp`);
+  }
+
   /**
    * Starts a service image that needs nothing but its own secrets and `env` (the ha-bridge), as
    * its compose fragment does, healthy when it returns. The caller stops the container.
@@ -219,7 +247,7 @@ export class StartedHomeStack implements AsyncDisposable {
     image: string,
     env: Record<string, string> = {},
   ): Promise<StartedTestContainer> {
-    const secrets = await this.installServiceSecrets(id);
+    const secrets = await this.installSecrets(secretPaths.serviceDir(id));
     return new GenericContainer(image)
       .withNetwork(this.network)
       .withNetworkAliases(id)
@@ -231,15 +259,16 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   /**
-   * Like a fragment's `<id>-secrets` one-shot: copies services/<id>/ of the secrets into a
-   * directory of the service's own, the only secrets it mounts.
+   * Like a fragment's `<id>-secrets` one-shot: copies one directory of the secrets
+   * (`services/<id>` or `clients/<name>`) into a directory of the container's own, the only
+   * secrets it mounts.
    */
-  private async installServiceSecrets(id: string) {
-    const dir = mkdtempSync(join(tmpdir(), `e2e-${id}-secrets-`));
-    this.serviceSecretsDirs.push(dir);
+  private async installSecrets(from: string) {
+    const dir = mkdtempSync(join(tmpdir(), `e2e-${from.split('/')[1]}-secrets-`));
+    this.ownSecretsDirs.push(dir);
     await runJob(
       MOSQUITTO_IMAGE,
-      ['/bin/sh', '/stack/bootstrap/install-secrets.sh', secretPaths.serviceDir(id)],
+      ['/bin/sh', '/stack/bootstrap/install-secrets.sh', from],
       [
         repoMount('mosquitto/bootstrap', '/stack/bootstrap'),
         { source: this.secretsDir, target: SECRETS, mode: 'ro' },
@@ -307,11 +336,16 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   async stop() {
-    for (const container of [this.dockerManagerContainer, this.weatherContainer, this.upstream, this.broker])
-      await container?.stop().catch(() => {});
+    const containers = [
+      this.gatewayContainer,
+      this.dockerManagerContainer,
+      this.weatherContainer,
+      this.upstream,
+    ];
+    for (const container of [...containers, this.broker]) await container?.stop().catch(() => {});
     await this.network.stop().catch(() => {});
     await removeDirectory(this.secretsDir);
-    for (const dir of this.serviceSecretsDirs) await removeDirectory(dir);
+    for (const dir of this.ownSecretsDirs) await removeDirectory(dir);
   }
 
   async [Symbol.asyncDispose]() {

@@ -28,6 +28,11 @@ export const IMAGES = {
     dockerfile: 'packages/ha-simulator/Dockerfile',
     context: '.',
   },
+  gateway: {
+    tag: `neurhomia/mcp-gateway:${IMAGE_TAG}`,
+    dockerfile: 'services/gateway/Dockerfile',
+    context: '.',
+  },
   dockerManager: {
     tag: `neurhomia/mcp-docker-manager:${IMAGE_TAG}`,
     dockerfile: 'services/docker-manager/Dockerfile',

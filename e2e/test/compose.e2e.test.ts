@@ -44,6 +44,7 @@ describe('the compose home stack', () => {
     expect(stdout).toMatch(/^weather .*\(healthy\)$/m);
     expect(stdout).toMatch(/^ha-bridge .*\(healthy\)$/m);
     expect(stdout).toMatch(/^ha-simulator .*\(healthy\)$/m);
+    expect(stdout).toMatch(/^gateway .*\(healthy\)$/m);
     expect(stdout).toMatch(/^docker-manager .*\(healthy\)$/m);
   });
 
@@ -123,6 +124,27 @@ describe('the compose home stack', () => {
       expect.arrayContaining([expect.objectContaining({ service_id: 'weather', status: 'ready' })]),
     );
   });
+
+  it("lists every service's tools through the gateway, with the key host-env.sh prints", async () => {
+    const { stdout } = await run('sh', ['compose/host-env.sh', 'gateway'], {
+      env: project.env,
+      cwd: REPO_ROOT,
+    });
+    const exported = Object.fromEntries(
+      [...stdout.matchAll(/^export (\w+)='?([^'\n]*)'?$/gm)].map((m) => [m[1], m[2]] as [string, string]),
+    );
+    expect(exported.MQTT_USERNAME).toBe('gateway');
+    expect(exported.MCP_GATEWAY_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    const response = await fetch(`${exported.MCP_GATEWAY_URL}/tools/list`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${exported.MCP_API_KEY}` },
+    });
+    expect(response.status).toBe(200);
+    const { tools } = (await response.json()) as { tools: Array<{ name: string }> };
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['weather__get_current_weather', 'docker-manager__list_containers']),
+    );
+  });
 });
 
 describe('secrets of the compose stack', () => {
@@ -185,6 +207,14 @@ describe('secrets of the compose stack', () => {
     }
   });
 
+  it('gives the gateway its own credentials only, and the services the relay list', async () => {
+    const { stdout } = await compose(['exec', '-T', 'gateway', 'ls', '-A', '/run/secrets/mcp']);
+    expect(stdout.split('\n').filter(Boolean).sort()).toEqual(['api.key', 'ca.crt', 'mqtt.password']);
+    const files = await project.allSecrets();
+    for (const id of ['weather', 'docker-manager'])
+      expect(files.get(`services/${id}/relay-clients`)?.trim()).toBe('gateway');
+  });
+
   it('gives the CLI container the cli credentials only', async () => {
     const { stdout } = await runOnce('--no-deps', '--entrypoint', 'ls', 'cli', '-A', '/run/secrets/mcp');
     expect(stdout.split('\n').filter(Boolean).sort()).toEqual(['api.key', 'ca.crt', 'mqtt.password']);
@@ -236,6 +266,8 @@ describe('containers of the compose stack', () => {
     const containers = await project.containers();
     expect(containers.map((c) => c.Config.Labels['com.docker.compose.service']).sort()).toEqual(
       expect.arrayContaining([
+        'gateway',
+        'gateway-secrets',
         'mosquitto',
         'secrets-init',
         'tls-init',

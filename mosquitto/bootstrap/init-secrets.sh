@@ -9,9 +9,14 @@
 #     random one comes back once that variable is removed;
 #   - every service gets a random share group (its shared subscription's name, which no one
 #     else can guess, so no one else can join it);
-#   - every client user (a `user` of mosquitto/acl.d/*.acl) gets a random API key; the services
-#     get only the SHA-256 digests of the keys with their owner and scopes: the admin client (cli)
-#     has `*`, the other clients the scopes that the service fragments declare (`# @api-scopes`);
+#   - every client user (a `user` of mosquitto/acl.d/*.acl, or of a services/*/mosquitto/*.acl
+#     fragment that declares `# @role client` or `# @role relay`) gets a random API key; the
+#     services get only the SHA-256 digests of the keys with their owner and scopes: the admin
+#     client (cli) has `*`, the other clients the scopes that the service fragments declare
+#     (`# @api-scopes`);
+#   - the users of `# @role relay` fragments (the HTTP gateway, which passes its callers' keys on)
+#     are written to every service's relay-clients (its MCP_RELAY_CLIENTS_FILE): the services
+#     answer a relay's inbox for any key, and no service fragment has to name the gateway;
 #   - the broker's password file, ACL and TLS listeners are rebuilt on every run, so that a new
 #     service's fragment is picked up; when one changes, a new `generation` stamp makes the
 #     running broker reload them (see run-broker.sh).
@@ -31,8 +36,8 @@
 #                          connect with mqtts:// (default false)
 # Output, in $MCP_SECRETS_DIR (default /run/secrets/mcp, the `mcp-secrets` volume):
 #   broker/                passwd, acl, healthcheck.password, generation, conf.d/, tls/  (mosquitto, 0700)
-#   services/<id>/         mqtt.password, share-group, api-keys (digests), mqtt-url, ca.crt, and
-#                          a random file per `# @secret <name>` of the service's fragment
+#   services/<id>/         mqtt.password, share-group, api-keys (digests), relay-clients, mqtt-url,
+#                          ca.crt, and a random file per `# @secret <name>` of the service's fragment
 #   clients/<name>/        mqtt.password, api.key, ca.crt
 #   (services/ and clients/ directories: owner $MCP_SECRETS_UID, 0700; files 0400)
 # Each service container receives a copy of its own directory only (install-secrets.sh), the CLI
@@ -174,6 +179,13 @@ if [ -n "$keys_changed" ]; then
   changed="$changed api-keys"
   log "note: services read the API key list when they start; a running one keeps the previous list until restarted"
 fi
+# Relay clients (comma-separated; empty = none), for each service's MCP_RELAY_CLIENTS_FILE.
+tr '\n' ',' <"$work/relays" | sed 's/,$//' >"$work/relays.line"
+relays_changed=""
+for s in $(cat "$work/services"); do
+  put_if_changed "$D/services/$s/relay-clients" "$OWN" 0400 <"$work/relays.line" && relays_changed=1
+done
+[ -z "$relays_changed" ] || changed="$changed relay-clients"
 
 # --- 5. TLS: listeners for the broker, the CA and the broker URL for everyone else -----------------
 install_tls
@@ -188,6 +200,7 @@ esac
 
 log "services: $(tr '\n' ' ' <"$work/services")"
 log "clients with an API key: $(tr '\n' ' ' <"$work/clients")"
+[ ! -s "$work/relays" ] || log "relay clients (answered for any key): $(tr '\n' ' ' <"$work/relays")"
 [ -z "$generated" ] || log "generated:$generated"
 [ -z "$kept" ] || log "kept:$kept"
 [ -z "$from_env" ] || log "from the environment:$from_env"

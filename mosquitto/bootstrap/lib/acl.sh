@@ -22,6 +22,9 @@ check_fragment() {
   ' "$1"
 }
 users_of() { awk '$1 == "user" { print $2 }' "$1"; }
+# `# @role client` or `# @role relay` in a services/ fragment (its users are clients); empty for a
+# service's own fragment.
+role_of() { sed -n 's/^#[[:space:]]*@role[[:space:]]*\([a-z]*\).*/\1/p' "$1" | head -n 1; }
 scopes_of() { sed -n 's/^#[[:space:]]*@api-scopes[[:space:]]*//p' "$1" | tr ' ,|' '\n\n\n' | sed '/^$/d'; }
 # `# @secret name…`: random secrets the service needs besides its password (a token it shares
 # with a companion container of its compose fragment).
@@ -30,7 +33,9 @@ secrets_of() { sed -n 's/^#[[:space:]]*@secret[[:space:]]*//p' "$1" | tr ' ,' '\
 # assemble_acl: reads every fragment and leaves in $work:
 #   acl.full   the broker's acl_file
 #   services   service users (named in services/*/mosquitto/*.acl), one a line
-#   clients    client users (named in acl.d/*.acl only, minus the healthcheck user)
+#   clients    client users (named in acl.d/*.acl, or in a services/ fragment with `# @role
+#              client|relay`; minus the healthcheck user)
+#   relays     the users of `# @role relay` fragments (clients that pass their callers' keys on)
 #   users      every user that gets a broker password
 #   scopes     the @api-scopes the services declare
 #   service-secrets  `<service> <name>` for each @secret a service fragment declares
@@ -40,13 +45,17 @@ assemble_acl() {
   : >"$work/services"
   : >"$work/scopes"
   : >"$work/service-secrets"
+  : >"$work/relay-users"
   _fragments=0
   for f in "$MCP_ACL_DIR"/*.acl; do
     [ -f "$f" ] && add_fragment "$f" "mosquitto/acl.d/${f##*/}" client
   done
   if [ -d "$MCP_SERVICES_DIR" ]; then
     for f in "$MCP_SERVICES_DIR"/*/mosquitto/*.acl; do
-      [ -f "$f" ] && add_fragment "$f" "services/${f#"$MCP_SERVICES_DIR"/}" service
+      [ -f "$f" ] || continue
+      _role=$(role_of "$f")
+      case $_role in '' | client | relay) ;; *) die "services/${f#"$MCP_SERVICES_DIR"/}: unknown @role '$_role' (client or relay)" ;; esac
+      add_fragment "$f" "services/${f#"$MCP_SERVICES_DIR"/}" "${_role:-service}"
     done
   else
     log "warning: $MCP_SERVICES_DIR is not mounted: no service fragment"
@@ -59,6 +68,7 @@ assemble_acl() {
   sort -u "$work/services" -o "$work/services"
   # A user named in a service fragment is a service, even if the base rules name it too.
   sort -u "$work/client-users" | grep -vxF -f "$work/services" | grep -vxF "$MCP_HEALTHCHECK_USER" >"$work/clients" || true
+  sort -u "$work/relay-users" | grep -vxF -f "$work/services" >"$work/relays" || true
   { cat "$work/services" "$work/clients"; echo "$MCP_HEALTHCHECK_USER"; } | sort -u >"$work/users"
   [ -s "$work/services" ] || log "warning: no service user found in $MCP_SERVICES_DIR/*/mosquitto/*.acl"
   {
@@ -70,16 +80,18 @@ assemble_acl() {
 add_fragment() { # add_fragment FILE LABEL KIND
   check_fragment "$1" || die "fix $2 (see above)"
   { printf '\n# ---- %s\n' "$2"; cat "$1"; printf '\n'; } >>"$work/acl"
-  if [ "$3" = client ]; then
-    users_of "$1" >>"$work/client-users"
-  else
-    users_of "$1" >>"$work/services"
-    scopes_of "$1" >>"$work/scopes"
-    for _name in $(secrets_of "$1"); do
-      valid_name "$_name" || die "$2: bad @secret name '$_name' (letters, digits, . _ -)"
-      case $_name in mqtt.password | share-group | api-keys | mqtt-url | ca.crt) die "$2: @secret $_name is a reserved name" ;; esac
-      for _user in $(users_of "$1"); do printf '%s %s\n' "$_user" "$_name"; done >>"$work/service-secrets"
-    done
-  fi
+  case $3 in
+    client) users_of "$1" >>"$work/client-users" ;;
+    relay) users_of "$1" | tee -a "$work/relay-users" >>"$work/client-users" ;;
+    *)
+      users_of "$1" >>"$work/services"
+      scopes_of "$1" >>"$work/scopes"
+      for _name in $(secrets_of "$1"); do
+        valid_name "$_name" || die "$2: bad @secret name '$_name' (letters, digits, . _ -)"
+        case $_name in mqtt.password | share-group | api-keys | mqtt-url | ca.crt | relay-clients) die "$2: @secret $_name is a reserved name" ;; esac
+        for _user in $(users_of "$1"); do printf '%s %s\n' "$_user" "$_name"; done >>"$work/service-secrets"
+      done
+      ;;
+  esac
   _fragments=$((_fragments + 1))
 }

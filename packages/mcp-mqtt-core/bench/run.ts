@@ -35,13 +35,8 @@ import {
   startCoreService,
   startSdkHttpServer,
 } from './lib/servers.js';
-import {
-  measureLatencyInterleaved,
-  measureThroughputAlternating,
-  type Target,
-  type ThroughputResult,
-  warmUp,
-} from './lib/stats.js';
+import type { Target } from './lib/stats.js';
+import { benchSettingsFromEnv, log, runSystems, type SystemsOptions } from './lib/systems.js';
 
 const PACKAGE_ROOT = resolve(import.meta.dirname, '..');
 const RESULTS_DIR = join(import.meta.dirname, 'results');
@@ -50,13 +45,7 @@ const REQUEST_TOPIC = `mcp/${SERVICE_ID}/jsonrpc/request`;
 const BARE_TOPIC = 'bench/bare/request';
 const MESSAGE = 'hello from the bench';
 const settings = {
-  calls: Number(process.env.BENCH_CALLS ?? 2000),
-  warmup: Number(process.env.BENCH_WARMUP ?? 200),
-  warmupMs: Number(process.env.BENCH_WARMUP_MS ?? 1500),
-  durationMs: Number(process.env.BENCH_DURATION_MS ?? 3000),
-  inFlight: [1, 16, 64],
-  /** Bound on calls per throughput run (the duration bounds it as well). */
-  maxCalls: 500_000,
+  ...benchSettingsFromEnv(),
   idleMs: 2000,
   clientRow: process.env.BENCH_CLIENT_ROW !== '0',
   naiveRows: process.env.BENCH_NAIVE_ROWS !== '0',
@@ -73,7 +62,6 @@ const LABELS = {
 } as const;
 type Key = keyof typeof LABELS;
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
 const versionOf = (pkg: string) => {
   const file = join(PACKAGE_ROOT, 'node_modules', pkg, 'package.json');
   try {
@@ -88,45 +76,9 @@ let rpcId = 0;
 const toolsCallBody = () =>
   `{"jsonrpc":"2.0","id":${++rpcId},"method":"tools/call","params":{"name":"echo","arguments":{"message":"${MESSAGE}"}}}`;
 
-const logRun = (key: Key, run: ThroughputResult) =>
-  log(
-    `  ${key} @${run.inFlight}: ${Math.round(run.perSecond)} req/s${run.errors ? ` (${run.errors} errors)` : ''}`,
-  );
-
-/**
- * Warm-up (sequential calls, then `afterWarmup`, then a burst at 16 in flight), sequential
- * latency, then throughput at each level; with several systems, interleaved and alternating.
- */
-async function benchSystems<K extends Key>(
-  targets: Record<K, Target>,
-  options: { afterWarmup?: () => Promise<void>; calls?: number; warmup?: number } = {},
-) {
-  const { calls = settings.calls, warmup = settings.warmup } = options;
-  const keys = Object.keys(targets) as K[];
-  log(`· ${keys.join(', ')}: warm-up, ${calls} sequential calls each, then throughput`);
-  for (const key of keys) await warmUp(targets[key].call, warmup);
-  await options.afterWarmup?.();
-  for (const key of keys) await warmUp(targets[key].call, 0, settings.warmupMs);
-  const latency = await measureLatencyInterleaved(targets, calls, 8);
-  const throughput = {} as Record<K, ThroughputResult[]>;
-  for (const key of keys) throughput[key] = [];
-  for (const inFlight of settings.inFlight) {
-    const runs = await measureThroughputAlternating(
-      targets,
-      inFlight,
-      settings.durationMs,
-      3,
-      settings.maxCalls,
-    );
-    for (const key of keys) {
-      throughput[key].push(runs[key]);
-      logRun(key, runs[key]);
-    }
-  }
-  return keys.map(
-    (key): SystemResult => ({ key, label: LABELS[key], latency: latency[key], throughput: throughput[key] }),
-  );
-}
+/** Warm-up, interleaved latency, then throughput at each level (see lib/systems.ts). */
+const benchSystems = <K extends Key>(targets: Record<K, Target>, options: SystemsOptions = {}) =>
+  runSystems(targets, LABELS, settings, options);
 
 function checkCoreReply(body: Buffer) {
   type Reply = { result?: { isError?: boolean; structuredContent?: { message?: string } } };

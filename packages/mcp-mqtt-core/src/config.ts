@@ -168,7 +168,7 @@ export function loadConfig<Schema extends z.ZodObject>(
 }
 
 /** The broker URL from MQTT_URL, or MQTT_BROKER + MQTT_PORT, or localhost. */
-export function brokerUrl(config: CoreConfig): string {
+export function brokerUrl(config: Pick<CoreConfig, 'MQTT_URL' | 'MQTT_BROKER' | 'MQTT_PORT'>): string {
   if (config.MQTT_URL) return config.MQTT_URL;
   return `mqtt://${config.MQTT_BROKER ?? 'localhost'}:${config.MQTT_PORT ?? 1883}`;
 }

@@ -1,7 +1,8 @@
 import type { LatencySummary, ThroughputResult } from './stats.js';
 
 export interface SystemResult {
-  key: 'floor' | 'core' | 'core-client' | 'naive' | 'naive-qos0' | 'sdk-http';
+  /** Which system: the core's bench uses floor, core, core-client, naive, naive-qos0 and sdk-http. */
+  key: string;
   label: string;
   latency: LatencySummary;
   throughput: ThroughputResult[];

@@ -41,6 +41,26 @@ export function connect(url: string, options: IClientOptions): MqttClient {
   return client;
 }
 
+/** Sockets held by `corkUntilNextTurn` until the end of the current event-loop turn. */
+const corkedStreams = new WeakSet<object>();
+
+/**
+ * Holds the client's socket writes until the end of this event-loop turn: every packet written
+ * meanwhile (a PUBACK and its answer; the requests of many callers at once) leaves in one
+ * write(2), and in one TCP segment when they fit, instead of one system call each.
+ */
+export function corkUntilNextTurn(client: MqttClient) {
+  const stream = client.stream as Partial<Socket> | undefined;
+  if (!stream || corkedStreams.has(stream) || typeof stream.cork !== 'function') return;
+  if (typeof stream.uncork !== 'function') return;
+  stream.cork();
+  corkedStreams.add(stream);
+  setImmediate(() => {
+    corkedStreams.delete(stream);
+    stream.uncork!();
+  });
+}
+
 /** Subscribes and resolves with the granted QoS list; rejects on a refused subscription. */
 export async function subscribe(
   client: MqttClient,

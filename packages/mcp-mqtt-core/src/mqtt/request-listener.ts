@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import type { IConnackPacket, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -7,6 +6,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { clientIdFromTopic, responseTopicRefusal, type ServiceTopics } from '../protocol/topics.js';
 import { DuplicateFilter } from '../safety/duplicates.js';
 import type { Endpoint, Outcome } from '../service/endpoint.js';
+import { corkUntilNextTurn } from './connection.js';
 
 /** A client counts in `active_connections` for this long after its last request. */
 const ACTIVE_CALLER_WINDOW_MS = 5 * 60_000;
@@ -40,7 +40,6 @@ export class RequestListener {
   /** Request topics that held a retained message (logged and cleared once each). */
   private readonly retainedSeen = new Set<string>();
   private lastActivity: number | undefined;
-  private corked = false;
 
   constructor(
     private readonly deps: {
@@ -70,14 +69,8 @@ export class RequestListener {
    * request and an answer computed in the same turn leave in one TCP segment, not two.
    */
   private corkUntilNextTurn() {
-    const stream = this.deps.client()?.stream as Partial<Socket> | undefined;
-    if (this.corked || typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return;
-    stream.cork();
-    this.corked = true;
-    setImmediate(() => {
-      this.corked = false;
-      stream.uncork!();
-    });
+    const client = this.deps.client();
+    if (client) corkUntilNextTurn(client);
   }
 
   private refuse(reason: string, fields: Record<string, unknown>, message: string) {
