@@ -1,13 +1,13 @@
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import type { StartedHomeStack } from './home-stack.js';
-import { IMAGES } from './images.js';
+import { imageOf } from './provided.js';
 
 /** The token the simulator accepts and the bridge presents (no secret: a throwaway network). */
 export const HA_TOKEN = 'e2e-long-lived-access-token';
 
 /** The Home Assistant simulator image on the stack's network, as `ha-simulator:8123`. */
 export function startHaSimulator(stack: StartedHomeStack): Promise<StartedTestContainer> {
-  return new GenericContainer(IMAGES.haSimulator.tag)
+  return new GenericContainer(imageOf('ha-simulator'))
     .withNetwork(stack.network)
     .withNetworkAliases('ha-simulator')
     .withEnvironment({ HA_SIM_TOKEN: HA_TOKEN })
@@ -21,9 +21,7 @@ export function startHaBridge(
   stack: StartedHomeStack,
   env: Record<string, string> = {},
 ): Promise<StartedTestContainer> {
-  return stack.startService('ha-bridge', IMAGES.haBridge.tag, {
-    HA_URL: 'http://ha-simulator:8123',
-    HA_TOKEN,
-    ...env,
+  return stack.startService('ha-bridge', {
+    env: { HA_URL: 'http://ha-simulator:8123', HA_TOKEN, ...env },
   });
 }

@@ -8,7 +8,8 @@ import {
   type StartedTestContainer,
   Wait,
 } from 'testcontainers';
-import { IMAGES, REPO_ROOT, run } from './images.js';
+import { REPO_ROOT, run } from './images.js';
+import { imageOf } from './provided.js';
 import { DUMP_SCRIPT, parseDump, secretPaths } from './secrets.js';
 
 const MOSQUITTO_IMAGE = 'eclipse-mosquitto:2';
@@ -128,7 +129,7 @@ export class HomeStackContainers {
         .start();
       started.push(broker);
 
-      const upstream = await new GenericContainer(IMAGES.weatherUpstream.tag)
+      const upstream = await new GenericContainer(imageOf('weather-upstream'))
         .withNetwork(network)
         .withNetworkAliases('weather-upstream')
         .withExposedPorts(8080)
@@ -151,10 +152,21 @@ const DOCKER_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://')
   ? process.env.DOCKER_HOST.slice('unix://'.length)
   : '/var/run/docker.sock';
 
+/** How a service's compose fragment runs it, beyond its image, its secrets and its environment. */
+export type ServiceOptions = {
+  env?: Record<string, string>;
+  /** The fragment's `user:` (docker-manager: root, which the image's entrypoint drops to node). */
+  user?: string;
+  /** The fragment's `cap_add:` (every capability is dropped first, as every fragment does). */
+  capabilities?: string[];
+  mounts?: Parameters<GenericContainer['withBindMounts']>[0];
+};
+
 export class StartedHomeStack implements AsyncDisposable {
   private weatherContainer: StartedTestContainer | undefined;
-  private dockerManagerContainer: StartedTestContainer | undefined;
   private gatewayContainer: StartedTestContainer | undefined;
+  /** Every container started on this stack, stopped by stop(). */
+  private readonly containers: StartedTestContainer[] = [];
   /** Each container's own copy of its secrets (install-secrets.sh), removed by stop(). */
   private readonly ownSecretsDirs: string[] = [];
   private files: Promise<Map<string, string>> | undefined;
@@ -168,54 +180,62 @@ export class StartedHomeStack implements AsyncDisposable {
   ) {}
 
   /**
-   * Starts the weather image, healthy when it returns. Separate from the broker's start so a test
-   * can subscribe to events before the service's first poll. Like the compose fragment, a
-   * one-shot copies services/weather/ of the secrets into a directory of its own first: the
-   * service mounts that and nothing else.
+   * Starts the image of a service of services/ (its compose service `id`) as its compose fragment
+   * does: a one-shot copies services/<id>/ of the secrets into a directory of its own first, the
+   * only secrets it mounts; the same environment; no capability, no new privileges. Healthy when
+   * it returns. Any service starts this way from its id alone.
    */
-  async startWeather(): Promise<StartedTestContainer> {
-    const secrets = await this.installSecrets(secretPaths.serviceDir('weather'));
-    this.weatherContainer = await new GenericContainer(IMAGES.weather.tag)
+  async startService(id: string, options: ServiceOptions = {}): Promise<StartedTestContainer> {
+    const secrets = await this.installSecrets(secretPaths.serviceDir(id));
+    const container = await new GenericContainer(imageOf(id))
       .withNetwork(this.network)
-      .withNetworkAliases('weather')
-      .withBindMounts([secrets])
-      .withEnvironment({
-        ...serviceEnvironment('weather'),
-        OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
-        OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
-        HEARTBEAT_INTERVAL: '2',
-        ...this.weatherEnv,
-      })
+      .withNetworkAliases(id)
+      .withBindMounts([secrets, ...(options.mounts ?? [])])
+      .withUser(options.user ?? 'node')
+      .withDroppedCapabilities('ALL')
+      .withAddedCapabilities(...(options.capabilities ?? []))
+      .withSecurityOpt('no-new-privileges:true')
+      .withEnvironment({ ...serviceEnvironment(id), HEARTBEAT_INTERVAL: '2', ...options.env })
       .withWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(60_000)
       .start();
+    this.containers.push(container);
+    return container;
+  }
+
+  /**
+   * Starts the weather image against the recorded-response upstream. Separate from the broker's
+   * start so a test can subscribe to events before the service's first poll.
+   */
+  async startWeather(): Promise<StartedTestContainer> {
+    this.weatherContainer = await this.startService('weather', {
+      env: {
+        OPEN_METEO_BASE_URL: 'http://weather-upstream:8080/v1',
+        OPEN_METEO_GEOCODING_BASE_URL: 'http://weather-upstream:8080/v1',
+        ...this.weatherEnv,
+      },
+    });
     return this.weatherContainer;
   }
 
   /**
-   * Starts the docker-manager image as its compose fragment does — its own secrets, the engine's
-   * socket, every capability dropped but SETUID/SETGID, no-new-privileges — healthy when it returns.
+   * Starts the docker-manager image as its compose fragment does: the engine's socket mounted,
+   * started as root with SETUID/SETGID only, the entrypoint joining the socket's group and
+   * dropping to node.
    */
-  async startDockerManager(env: Record<string, string> = {}): Promise<StartedTestContainer> {
-    const secrets = await this.installSecrets(secretPaths.serviceDir('docker-manager'));
-    this.dockerManagerContainer = await new GenericContainer(IMAGES.dockerManager.tag)
-      .withNetwork(this.network)
-      .withNetworkAliases('docker-manager')
-      .withBindMounts([secrets, { source: DOCKER_SOCKET, target: '/var/run/docker.sock', mode: 'rw' }])
-      .withDroppedCapabilities('ALL')
-      .withAddedCapabilities('SETUID', 'SETGID')
-      .withSecurityOpt('no-new-privileges:true')
-      .withEnvironment({ ...serviceEnvironment('docker-manager'), HEARTBEAT_INTERVAL: '2', ...env })
-      .withWaitStrategy(Wait.forHealthCheck())
-      .withStartupTimeout(60_000)
-      .start();
-    return this.dockerManagerContainer;
+  startDockerManager(env: Record<string, string> = {}): Promise<StartedTestContainer> {
+    return this.startService('docker-manager', {
+      user: 'root',
+      capabilities: ['SETUID', 'SETGID'],
+      mounts: [{ source: DOCKER_SOCKET, target: '/var/run/docker.sock', mode: 'rw' }],
+      env: { RUN_WITH_GROUP_OF: '/var/run/docker.sock', ...env },
+    });
   }
 
   /** Starts the gateway image as its compose fragment does (client `gateway`, a relay), healthy when it returns. */
   async startGateway(env: Record<string, string> = {}): Promise<StartedTestContainer> {
     const secrets = await this.installSecrets('clients/gateway');
-    this.gatewayContainer = await new GenericContainer(IMAGES.gateway.tag)
+    this.gatewayContainer = await new GenericContainer(imageOf('gateway'))
       .withNetwork(this.network)
       .withNetworkAliases('gateway')
       .withBindMounts([secrets])
@@ -223,12 +243,14 @@ export class StartedHomeStack implements AsyncDisposable {
         MQTT_URL: 'mqtt://mosquitto:1883',
         MQTT_USERNAME: 'gateway',
         MQTT_PASSWORD_FILE: `${SECRETS}/mqtt.password`,
+        GATEWAY_HOST: '0.0.0.0',
         ...env,
       })
       .withExposedPorts(3003)
       .withWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(60_000)
       .start();
+    this.containers.push(this.gatewayContainer);
     return this.gatewayContainer;
   }
 
@@ -236,26 +258,6 @@ export class StartedHomeStack implements AsyncDisposable {
   gatewayEndpoint(): URL {
     if (!this.gatewayContainer) throw new Error('startGateway() first');
     return new URL(`http://127.0.0.1:${this.gatewayContainer.getMappedPort(3003)}/mcp`);
-  }
-
-  /**
-   * Starts a service image that needs nothing but its own secrets and `env` (the ha-bridge), as
-   * its compose fragment does, healthy when it returns. The caller stops the container.
-   */
-  async startService(
-    id: string,
-    image: string,
-    env: Record<string, string> = {},
-  ): Promise<StartedTestContainer> {
-    const secrets = await this.installSecrets(secretPaths.serviceDir(id));
-    return new GenericContainer(image)
-      .withNetwork(this.network)
-      .withNetworkAliases(id)
-      .withBindMounts([secrets])
-      .withEnvironment({ ...serviceEnvironment(id), HEARTBEAT_INTERVAL: '2', ...env })
-      .withWaitStrategy(Wait.forHealthCheck())
-      .withStartupTimeout(60_000)
-      .start();
   }
 
   /**
@@ -336,13 +338,8 @@ export class StartedHomeStack implements AsyncDisposable {
   }
 
   async stop() {
-    const containers = [
-      this.gatewayContainer,
-      this.dockerManagerContainer,
-      this.weatherContainer,
-      this.upstream,
-    ];
-    for (const container of [...containers, this.broker]) await container?.stop().catch(() => {});
+    for (const container of [...this.containers.reverse(), this.upstream, this.broker])
+      await container.stop().catch(() => {});
     await this.network.stop().catch(() => {});
     await removeDirectory(this.secretsDir);
     for (const dir of this.ownSecretsDirs) await removeDirectory(dir);

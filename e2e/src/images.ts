@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT, STACK_FILES, type StackImage, stackImages } from './stack-images.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export { REPO_ROOT };
 
 /**
  * Tag of the images the suite builds and runs (E2E_IMAGE_TAG, default `e2e`): runs that share a
@@ -11,40 +11,13 @@ export const IMAGE_TAG = process.env.E2E_IMAGE_TAG || 'e2e';
 if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(IMAGE_TAG))
   throw new Error(`E2E_IMAGE_TAG: '${IMAGE_TAG}' is not a valid image tag`);
 
-/** Every image the suite runs, built from the project's own Dockerfiles. */
-export const IMAGES = {
-  weather: {
-    tag: `neurhomia/mcp-weather:${IMAGE_TAG}`,
-    dockerfile: 'services/weather/Dockerfile',
-    context: '.',
-  },
-  haBridge: {
-    tag: `neurhomia/mcp-ha-bridge:${IMAGE_TAG}`,
-    dockerfile: 'services/ha-bridge/Dockerfile',
-    context: '.',
-  },
-  haSimulator: {
-    tag: `neurhomia/ha-simulator:${IMAGE_TAG}`,
-    dockerfile: 'packages/ha-simulator/Dockerfile',
-    context: '.',
-  },
-  gateway: {
-    tag: `neurhomia/mcp-gateway:${IMAGE_TAG}`,
-    dockerfile: 'services/gateway/Dockerfile',
-    context: '.',
-  },
-  dockerManager: {
-    tag: `neurhomia/mcp-docker-manager:${IMAGE_TAG}`,
-    dockerfile: 'services/docker-manager/Dockerfile',
-    context: '.',
-  },
-  cli: { tag: `neurhomia/mcp-cli:${IMAGE_TAG}`, dockerfile: 'compose/cli.Dockerfile', context: '.' },
-  weatherUpstream: {
-    tag: `neurhomia/weather-upstream:${IMAGE_TAG}`,
-    dockerfile: 'services/weather/test/upstream/Dockerfile',
-    context: 'services/weather/test',
-  },
-} as const;
+/** The compose files whose images the suite builds: the stack, and the suite's own overlay. */
+export const E2E_COMPOSE_FILES = [...STACK_FILES, 'e2e/compose.upstream.yaml'];
+
+/** Every image the suite runs, as the compose files declare them (src/stack-images.ts). */
+export function e2eImages(): StackImage[] {
+  return stackImages({ tag: IMAGE_TAG, files: E2E_COMPOSE_FILES });
+}
 
 export function run(
   command: string,
@@ -76,10 +49,11 @@ export function run(
   });
 }
 
-/** `docker build` with BuildKit (the Dockerfiles use cache mounts), exactly as a user would. */
-export async function buildImages() {
-  for (const image of Object.values(IMAGES)) {
-    await run('docker', ['build', '-q', '-f', image.dockerfile, '-t', image.tag, image.context], {
+/** `docker build` with BuildKit (the Dockerfiles use cache mounts), exactly as compose would. */
+export async function buildImages(images: StackImage[]) {
+  for (const image of images) {
+    const args = Object.entries(image.args).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]);
+    await run('docker', ['build', '-q', '-f', image.dockerfile, ...args, '-t', image.image, image.context], {
       env: { DOCKER_BUILDKIT: '1' },
     });
   }

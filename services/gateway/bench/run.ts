@@ -40,7 +40,10 @@ const RESULTS_DIR = join(import.meta.dirname, 'results');
 const SERVICE_ID = 'bench';
 const MESSAGE = 'hello from the bench';
 const settings = { ...benchSettingsFromEnv(), logLevel: process.env.BENCH_LOG_LEVEL ?? 'info' };
-/** The image's node flags (Dockerfile's CMD); BENCH_GATEWAY_NODE_ARGS replaces them (e.g. --cpu-prof). */
+/**
+ * The stack's node flags for the gateway (services/Dockerfile's CMD, its fragment's NODE_OPTIONS);
+ * BENCH_GATEWAY_NODE_ARGS replaces them (e.g. --cpu-prof).
+ */
 const GATEWAY_NODE_ARGS =
   process.env.BENCH_GATEWAY_NODE_ARGS ?? `${SERVICE_NODE_ARGS} --max-old-space-size=160`;
 const LABELS = {

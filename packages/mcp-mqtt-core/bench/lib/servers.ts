@@ -49,7 +49,7 @@ export async function startCoreService(
   });
   await watcher.subscribeAsync(discoveryTopic, { qos: 1 });
   spawnedAt = performance.now();
-  // The same V8 flags as the service images (see services/weather/Dockerfile), unless overridden.
+  // The same V8 flags as the service images (see services/Dockerfile), unless overridden.
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? SERVICE_NODE_ARGS).split(' ').filter(Boolean);
   const service = spawnChild(process.execPath, [...nodeArgs, join(PACKAGE_ROOT, 'dist/example/main.js')], {
     env: { MQTT_URL: options.url, MCP_SERVICE_ID: options.serviceId, LOG_LEVEL: options.logLevel },
