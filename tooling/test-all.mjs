@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const workspaces = ['packages', 'services', '.']
+const workspaces = ['packages', 'services', 'tooling', '.']
   .flatMap((dir) =>
     dir === '.'
       ? ['e2e']
