@@ -6,6 +6,7 @@ export {
   loadConfig,
   readVariable,
 } from './config.js';
+export { commaList, wholeNumber } from './config-fields.js';
 export {
   connect as connectMqtt,
   corkUntilNextTurn as corkMqttUntilNextTurn,
