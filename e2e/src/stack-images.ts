@@ -1,10 +1,10 @@
 /**
  * The images of the home stack, as the compose files declare them: every service of
  * compose/compose.yaml (and of its profiles) that has a `build:` section — the services of
- * services/ (listed by the generated compose/services.yaml), the CLI, the demo's Home Assistant
- * simulator — plus what other compose files add (the e2e suite's compose.upstream.yaml: the
- * weather upstream). No list of images is kept anywhere else: the e2e suite builds these, and CI
- * builds the stack's own in its image matrix.
+ * services/ (its include block, which `pnpm stack:sync` writes), the CLI, the demo's Home
+ * Assistant simulator — plus what other compose files add (the e2e suite's
+ * compose.upstream.yaml: the weather upstream). No list of images is kept anywhere else: the
+ * e2e suite builds these, and CI builds the stack's own in its image matrix.
  *
  *   node e2e/src/stack-images.ts               every image of compose/compose.yaml, as JSON
  *   node e2e/src/stack-images.ts --matrix      the same as a GitHub Actions matrix ({"include": […]})

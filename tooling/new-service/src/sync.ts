@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm stack:sync`: regenerates compose/services.yaml from the folders of services/.
+// `pnpm stack:sync`: regenerates the services block of compose/compose.yaml from services/.
 // `--check`: exits 1, writing nothing, when it is out of date.
 import { STACK_FILE, stackDrift, syncStack } from './stack.ts';
 

@@ -1,13 +1,5 @@
-import { CoreConfigSchema } from '@neurhomia/mcp-mqtt-core';
+import { CoreConfigSchema, wholeNumber } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
-
-const whole = (fallback: number, min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
-    .default(fallback);
 
 /**
  * The service's environment: the core's variables (broker, API keys, limits, logs: see
@@ -18,7 +10,8 @@ const whole = (fallback: number, min: number, max: number) =>
  * - Every variable has a default or is optional: the service starts with no configuration at
  *   all (the compose stack is zero-config). Without {{ENV}}_API_URL its tools answer what to set
  *   and health reports the upstream `down` with that reason: a tool error, not a crash loop.
- * - Variables are strings: convert with z.coerce.number(), z.stringbool(), z.enum([…]). A rule
+ * - Variables are strings: convert with the core's wholeNumber() and commaList(),
+ *   z.stringbool(), z.enum([…]). A rule
  *   across variables goes in .refine(…, { path, message, when: () => true }).
  */
 export const {{Pascal}}ConfigSchema = CoreConfigSchema.extend({
@@ -30,13 +23,13 @@ export const {{Pascal}}ConfigSchema = CoreConfigSchema.extend({
   /** Secret, sent as `Authorization: Bearer …`: also read from {{ENV}}_API_KEY_FILE, never logged. */
   {{ENV}}_API_KEY: z.string().min(1).optional(),
   /** Deadline of one upstream request, headers and body. */
-  {{ENV}}_HTTP_TIMEOUT_MS: whole(10_000, 100, 120_000),
+  {{ENV}}_HTTP_TIMEOUT_MS: wholeNumber(10_000, { min: 100, max: 120_000, unit: 'ms' }),
   /** How long get_item's answers are reused. */
-  {{ENV}}_CACHE_TTL_S: whole(60, 1, 86_400),
+  {{ENV}}_CACHE_TTL_S: wholeNumber(60, { max: 86_400, unit: 's' }),
   /** Consecutive upstream failures (5xx, timeouts, network, unreadable answers) that open the circuit. */
-  {{ENV}}_BREAKER_FAILURES: whole(5, 1, 1_000),
+  {{ENV}}_BREAKER_FAILURES: wholeNumber(5, { max: 1_000 }),
   /** How long the circuit stays open before one trial call. */
-  {{ENV}}_BREAKER_RESET_S: whole(30, 1, 3_600),
+  {{ENV}}_BREAKER_RESET_S: wholeNumber(30, { max: 3_600, unit: 's' }),
 });
 
 export type {{Pascal}}Config = z.infer<typeof {{Pascal}}ConfigSchema>;

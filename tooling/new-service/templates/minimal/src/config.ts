@@ -10,7 +10,8 @@ import { z } from 'zod';
  * - Give each variable a default or make it optional: the service must start with no
  *   configuration at all (the compose stack is zero-config). A missing upstream setting becomes
  *   a tool error and a dependency state, not a crash loop.
- * - Variables are strings: convert with z.coerce.number(), z.stringbool(), z.enum([…]). A rule
+ * - Variables are strings: convert with the core's wholeNumber() and commaList(),
+ *   z.stringbool(), z.enum([…]). A rule
  *   across variables goes in .refine(…, { path, message, when: () => true }).
  */
 export const {{Pascal}}ConfigSchema = CoreConfigSchema.extend({
