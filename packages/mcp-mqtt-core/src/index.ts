@@ -6,11 +6,6 @@ export {
   loadConfig,
   readVariable,
 } from './config.js';
-export {
-  connect as connectMqtt,
-  corkUntilNextTurn as corkMqttUntilNextTurn,
-  subscribe as subscribeMqtt,
-} from './mqtt/connection.js';
 export { createLogger, silentLogger } from './observability/logger.js';
 export { ErrorCode, errorMessages, RequestCancelledError, RpcError, ToolError } from './protocol/errors.js';
 export * from './protocol/jsonrpc.js';
