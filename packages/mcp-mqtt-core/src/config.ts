@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { commaList } from './config-fields.js';
 import { isValidServiceId } from './protocol/topics.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -96,15 +97,7 @@ export const CoreConfigSchema = z.object({
    * given for any key, since the relay, alone able to read its inbox, matches them by
    * unguessable Correlation Data. Comma-separated MQTT user names.
    */
-  MCP_RELAY_CLIENTS: z
-    .string()
-    .default('')
-    .transform((text) =>
-      text
-        .split(',')
-        .map((name) => name.trim())
-        .filter(Boolean),
-    ),
+  MCP_RELAY_CLIENTS: commaList(),
   /** Calls waiting on one serialisation key (per entity, per container); -32005 past it. */
   MAX_WAITERS_PER_KEY: z.coerce.number().int().min(1).max(10_000).default(32),
 });

@@ -6,6 +6,7 @@ export {
   loadConfig,
   readVariable,
 } from './config.js';
+export { commaList, wholeNumber } from './config-fields.js';
 export { createLogger, silentLogger } from './observability/logger.js';
 export { ErrorCode, errorMessages, RequestCancelledError, RpcError, ToolError } from './protocol/errors.js';
 export * from './protocol/jsonrpc.js';

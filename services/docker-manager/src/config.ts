@@ -1,15 +1,9 @@
-import { CoreConfigSchema } from '@neurhomia/mcp-mqtt-core';
+import { CoreConfigSchema, commaList, wholeNumber } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { parseDockerHost } from './docker/host.js';
 import { parseLabelRule } from './safety/scope.js';
 
-const positiveInt = (fallback: number, min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
-    .default(fallback);
+const positiveInt = (fallback: number, min: number, max: number) => wholeNumber(fallback, { min, max });
 
 /** A transform by `parse`, whose error message becomes the variable's problem. */
 const parsedWith =
@@ -24,23 +18,12 @@ const parsedWith =
   };
 
 /** Comma-separated glob patterns (`*`, `?`), blanks ignored. */
-const globList = z
-  .string()
-  .default('')
-  .transform((text) =>
-    text
-      .split(',')
-      .map((pattern) => pattern.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z
-        .string()
-        .max(200, 'a pattern is at most 200 characters')
-        .regex(/^[A-Za-z0-9_.*?-]+$/, 'a pattern uses container-name characters and * ? only'),
-    ),
-  );
+const globList = commaList(
+  z
+    .string()
+    .max(200, 'a pattern is at most 200 characters')
+    .regex(/^[A-Za-z0-9_.*?-]+$/, 'a pattern uses container-name characters and * ? only'),
+);
 
 export const DockerManagerConfigSchema = CoreConfigSchema.extend({
   /**

@@ -1,25 +1,8 @@
-import { CoreConfigSchema, loadConfig } from '@neurhomia/mcp-mqtt-core';
+import { CoreConfigSchema, commaList, loadConfig, wholeNumber } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 
-const commaList = (item: z.ZodType<string, string>) =>
-  z
-    .string()
-    .default('')
-    .transform((text) =>
-      text
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
-
 const whole = (fallback: number, min: number, max: number, unit: string) =>
-  z.coerce
-    .number({ error: `must be a number of ${unit}` })
-    .int(`must be a whole number of ${unit}`)
-    .min(min, `must be at least ${min} ${unit}`)
-    .max(max, `must be at most ${max} ${unit}`)
-    .default(fallback);
+  wholeNumber(fallback, { min, max, unit });
 
 /** `scheme://host[:port]`, as browsers send it in the Origin header (no path, no trailing slash). */
 const OriginSchema = z

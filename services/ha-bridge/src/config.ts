@@ -1,14 +1,9 @@
-import { CoreConfigSchema } from '@neurhomia/mcp-mqtt-core';
+import { CoreConfigSchema, commaList, wholeNumber } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { parseEntityPatterns } from './policy/patterns.js';
 
 const positiveInt = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
-    .default(fallback);
+  wholeNumber(fallback, { min, max });
 
 /** An http(s) base URL, without a trailing slash (Home Assistant's REST API is under `/api/`). */
 const baseUrl = z
@@ -17,16 +12,7 @@ const baseUrl = z
   .transform((url) => url.replace(/\/+$/, ''))
   .optional();
 
-/** A comma-separated list; blanks dropped. */
-const list = z
-  .string()
-  .default('')
-  .transform((text) =>
-    text
-      .split(',')
-      .map((item) => item.trim())
-      .filter(Boolean),
-  );
+const list = commaList();
 
 const DOMAIN = /^[a-z0-9_]+$/;
 

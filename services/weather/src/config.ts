@@ -1,4 +1,4 @@
-import { CoreConfigSchema } from '@neurhomia/mcp-mqtt-core';
+import { CoreConfigSchema, wholeNumber } from '@neurhomia/mcp-mqtt-core';
 import { z } from 'zod';
 import { parseCoordinates } from './providers/location.js';
 import { PROVIDER_NAMES, type ProviderName } from './providers/provider.js';
@@ -43,12 +43,7 @@ export function parseWatchList(text: string): { locations: WatchLocation[]; prob
 }
 
 const positiveInt = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min)
-    .max(max)
-    .default(fallback);
+  wholeNumber(fallback, { min, max });
 const number = (fallback: number) => z.coerce.number({ error: 'must be a number' }).default(fallback);
 const httpUrl = (fallback: string) =>
   z

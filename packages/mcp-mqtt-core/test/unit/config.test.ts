@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { brokerUrl, ConfigError, CoreConfigSchema, loadConfig } from '../../src/config.js';
+import { commaList, wholeNumber } from '../../src/config-fields.js';
 
 describe('loadConfig', () => {
   it('applies defaults and reads LOG_LEVEL case-insensitively', () => {
@@ -58,5 +59,22 @@ describe('loadConfig', () => {
     const load = () => loadConfig(schema, { DAYS: '20', MQTT_PASSWORD: 'hunter2', MQTT_PORT: 'x' });
     expect(load).toThrow(/DAYS/);
     expect(load).toThrow(/MQTT_PORT: must be a port number/);
+  });
+});
+
+describe('config fields for services', () => {
+  it('reads comma lists, blanks dropped, each entry checked', () => {
+    expect(commaList().parse(' a, ,b ,')).toEqual(['a', 'b']);
+    expect(commaList().parse(undefined)).toEqual([]);
+    const ports = commaList(z.string().regex(/^\d+$/, 'each entry must be a port'));
+    expect(ports.safeParse('80,x').error?.issues[0]?.message).toBe('each entry must be a port');
+  });
+
+  it('reads whole numbers within bounds, naming the unit', () => {
+    const seconds = wholeNumber(30, { min: 1, max: 60, unit: 'seconds' });
+    expect(seconds.parse(undefined)).toBe(30);
+    expect(seconds.parse('12')).toBe(12);
+    expect(seconds.safeParse('61').error?.issues[0]?.message).toBe('must be at most 60 seconds');
+    expect(seconds.safeParse('1.5').error?.issues[0]?.message).toBe('must be a whole number of seconds');
   });
 });
