@@ -7,11 +7,6 @@ export {
   readVariable,
 } from './config.js';
 export { commaList, wholeNumber } from './config-fields.js';
-export {
-  connect as connectMqtt,
-  corkUntilNextTurn as corkMqttUntilNextTurn,
-  subscribe as subscribeMqtt,
-} from './mqtt/connection.js';
 export { createLogger, silentLogger } from './observability/logger.js';
 export { ErrorCode, errorMessages, RequestCancelledError, RpcError, ToolError } from './protocol/errors.js';
 export * from './protocol/jsonrpc.js';

@@ -14,7 +14,6 @@ import { createMcpServer } from './mcp/server.js';
 import { Sessions } from './mcp/sessions.js';
 import { createMetrics } from './metrics.js';
 import { Registry, type ServiceChange } from './mqtt/registry.js';
-import { Relay } from './mqtt/relay.js';
 import { SeedApi } from './rest/api.js';
 import { StatusReporter } from './rest/status.js';
 
@@ -33,8 +32,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 const HEADERS_TIMEOUT_MS = 10_000;
 
 /**
- * The gateway, wired: two MQTT connections as the user MQTT_USERNAME (the core's client follows
- * discovery, heartbeats and events; the relay carries requests with each caller's key), the
+ * The gateway, wired: one MQTT connection as the user MQTT_USERNAME (the core's client follows
+ * discovery, heartbeats and events, and carries requests with each caller's own key), the
  * registry and catalog of live tools, and one HTTP server for /mcp, seed 002's API, the
  * dashboard, /health and /metrics. `create` connects; `listen` opens the HTTP side.
  */
@@ -47,7 +46,6 @@ export class Gateway {
     readonly registry: Registry,
     private readonly parts: {
       client: McpMqttClient;
-      relay: Relay;
       sessions: Sessions;
       handler: ReturnType<typeof createRouter>;
     },
@@ -59,36 +57,39 @@ export class Gateway {
       options.logger ?? createLogger({ level: config.LOG_LEVEL, mirrorLevel: 'silent', name: 'gateway' });
     const url = brokerUrl(config);
     const clientId = config.MQTT_USERNAME ?? 'gateway';
-    const credentials = { url, username: config.MQTT_USERNAME, password: config.MQTT_PASSWORD, clientId };
-    const client = await McpMqttClient.connect({ ...credentials, timeoutMs: 10_000 });
-    let relay: Relay | undefined;
+    const client = await McpMqttClient.connect({
+      url,
+      username: config.MQTT_USERNAME,
+      password: config.MQTT_PASSWORD,
+      // The inbox segment: the MQTT user name, which the ACL lets read it.
+      clientId,
+      timeoutMs: 10_000,
+      // Requests waiting for the services at once; past it a call is refused at once (-32005).
+      maxPending: config.GATEWAY_MAX_IN_FLIGHT,
+      // A call while the broker is unreachable is answered at once (-32006), never held.
+      waitForReconnect: false,
+    });
+    client.on('disconnected', () => logger.warn('broker connection lost: reconnecting'));
+    client.on('reconnected', () => logger.info('broker connection back'));
     try {
-      relay = await Relay.connect({ ...credentials, maxInFlight: config.GATEWAY_MAX_IN_FLIGHT, logger });
       const registry = await Registry.start(client, logger, { services: config.GATEWAY_SERVICES });
-      return Gateway.assemble(config, logger, client, relay, registry);
+      return Gateway.assemble(config, logger, client, registry);
     } catch (err) {
-      await relay?.close().catch(() => {});
       await client.close().catch(() => {});
       throw err;
     }
   }
 
-  private static assemble(
-    config: GatewayConfig,
-    logger: Logger,
-    client: McpMqttClient,
-    relay: Relay,
-    registry: Registry,
-  ) {
+  private static assemble(config: GatewayConfig, logger: Logger, client: McpMqttClient, registry: Registry) {
     const metrics = createMetrics();
     const activity = new Activity();
     const callTimeoutMs = config.GATEWAY_CALL_TIMEOUT_S * 1000;
-    const catalog = new Catalog(registry, relay, {
+    const catalog = new Catalog(registry, client, {
       ttlMs: config.GATEWAY_TOOLS_CACHE_S * 1000,
       timeoutMs: Math.min(callTimeoutMs, 10_000),
       logger,
     });
-    const calls = new Calls({ registry, relay, activity, metrics, logger });
+    const calls = new Calls({ registry, client, activity, metrics, logger });
     const sessions = new Sessions({
       createServer: () => createMcpServer({ catalog, calls, version: VERSION, callTimeoutMs }),
       maxSessions: config.GATEWAY_MAX_SESSIONS,
@@ -106,7 +107,7 @@ export class Gateway {
     });
     const status = new StatusReporter({
       registry,
-      relay,
+      client,
       sessions,
       restSessions: () => api.activeSessions,
       activity,
@@ -161,11 +162,11 @@ export class Gateway {
       policy: { allowedHosts: config.GATEWAY_ALLOWED_HOSTS, allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS },
       defaultKey: config.GATEWAY_API_KEY,
       beforeScrape: () => {
-        metrics.brokerConnected.set(relay.connected && registry.connected ? 1 : 0);
-        metrics.relayInFlight.set(relay.inFlight);
+        metrics.brokerConnected.set(client.connected ? 1 : 0);
+        metrics.relayInFlight.set(client.inFlight);
       },
     });
-    return new Gateway(config, logger, registry, { client, relay, sessions, handler });
+    return new Gateway(config, logger, registry, { client, sessions, handler });
   }
 
   /** Opens the HTTP server on GATEWAY_HOST:GATEWAY_PORT; resolves with its base URL. */
@@ -201,7 +202,7 @@ export class Gateway {
     return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
   }
 
-  /** Stops accepting, closes the sessions and streams, then the MQTT connections. */
+  /** Stops accepting, closes the sessions and streams, then the MQTT connection. */
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
@@ -213,6 +214,6 @@ export class Gateway {
       await closed;
     } else await this.parts.sessions.closeAll();
     this.registry.close();
-    await Promise.all([this.parts.relay.close().catch(() => {}), this.parts.client.close().catch(() => {})]);
+    await this.parts.client.close().catch(() => {});
   }
 }

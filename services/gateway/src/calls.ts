@@ -1,11 +1,10 @@
 import { ErrorCode, type Logger, type Priority, RequestCancelledError } from '@neurhomia/mcp-mqtt-core';
-import type { CallToolResult } from '@neurhomia/mcp-mqtt-core/client';
+import type { CallToolResult, McpMqttClient } from '@neurhomia/mcp-mqtt-core/client';
 import { type Activity, preview } from './activity.js';
 import { protocolError, ServiceDownError, UnknownToolError } from './errors.js';
 import type { Caller } from './http/caller.js';
 import type { Metrics } from './metrics.js';
 import type { Registry } from './mqtt/registry.js';
-import type { Relay } from './mqtt/relay.js';
 import type { ToolRef } from './naming.js';
 
 export interface CallOptions {
@@ -29,7 +28,7 @@ export class Calls {
   constructor(
     private readonly deps: {
       registry: Registry;
-      relay: Relay;
+      client: McpMqttClient;
       activity: Activity;
       metrics: Metrics;
       logger: Logger;
@@ -73,7 +72,7 @@ export class Calls {
     options: CallOptions,
     record: { tool?: string } = {},
   ): Promise<unknown> {
-    const { registry, relay, metrics, activity } = this.deps;
+    const { registry, client, metrics, activity } = this.deps;
     const service = registry.get(serviceId);
     const started = performance.now();
     const finish = (outcome: 'ok' | 'tool_error' | 'error', extra: { result?: unknown; error?: unknown }) => {
@@ -83,7 +82,7 @@ export class Calls {
       const code = wire && KNOWN_CODES.has(wire.code) ? String(wire.code) : 'error';
       metrics.calls.inc({ target_service: label, method, outcome: wire ? code : outcome });
       metrics.callDuration.observe({ target_service: label }, durationMs / 1000);
-      metrics.relayInFlight.set(relay.inFlight);
+      metrics.relayInFlight.set(client.inFlight);
       activity.add(
         {
           kind: 'call',
@@ -103,7 +102,7 @@ export class Calls {
     try {
       if (service?.state !== 'up')
         throw new ServiceDownError(serviceId, service?.state ?? 'unknown', service?.since);
-      const result = await relay.request(serviceId, method, params, {
+      const result = await client.request(serviceId, method, params, {
         apiKey: options.caller.apiKey,
         priority: options.priority,
         timeoutMs: options.timeoutMs,

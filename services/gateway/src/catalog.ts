@@ -1,9 +1,8 @@
 import { ErrorCode, type Logger, type ToolDescriptor } from '@neurhomia/mcp-mqtt-core';
-import { RemoteError } from '@neurhomia/mcp-mqtt-core/client';
+import { type McpMqttClient, RemoteError } from '@neurhomia/mcp-mqtt-core/client';
 import { LRUCache } from 'lru-cache';
 import type { Caller } from './http/caller.js';
 import type { Registry } from './mqtt/registry.js';
-import type { Relay } from './mqtt/relay.js';
 
 /** A tool as the gateway's clients see it: the MCP fields, plus where it comes from. */
 export interface GatewayTool {
@@ -71,7 +70,7 @@ export class Catalog {
 
   constructor(
     private readonly registry: Registry,
-    private readonly relay: Relay,
+    private readonly client: McpMqttClient,
     private readonly options: { ttlMs: number; timeoutMs: number; logger: Logger },
   ) {
     this.cache = new LRUCache({ max: 5000 });
@@ -134,7 +133,7 @@ export class Catalog {
   private async fetch(kind: Kind, serviceId: string, generation: number, apiKey: string | undefined) {
     const fetchedAt = Date.now();
     try {
-      const result = await this.relay.request(
+      const result = await this.client.request(
         serviceId,
         `${kind}/list`,
         {},

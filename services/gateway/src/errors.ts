@@ -1,7 +1,11 @@
 import { ErrorCode } from '@neurhomia/mcp-mqtt-core';
-import { ConnectionLostError, RemoteError, RequestTimeoutError } from '@neurhomia/mcp-mqtt-core/client';
+import {
+  ConnectionLostError,
+  RemoteError,
+  RequestTimeoutError,
+  TooManyPendingError,
+} from '@neurhomia/mcp-mqtt-core/client';
 import type { ServiceState } from './mqtt/registry.js';
-import { RelayBusyError } from './mqtt/relay.js';
 
 /** The service is not live (offline, or its heartbeats stopped): the call is not sent at all. */
 export class ServiceDownError extends Error {
@@ -71,10 +75,10 @@ export function protocolError(err: unknown): WireError {
       message: `Service unavailable: ${err.message}`,
       data: { service: err.serviceId, reason: 'broker_connection_lost' },
     };
-  if (err instanceof RelayBusyError)
+  if (err instanceof TooManyPendingError)
     return {
       code: ErrorCode.RateLimited,
-      message: `Rate limited: ${err.message}`,
+      message: `Rate limited: the gateway has ${err.limit} requests waiting for the services already: try again shortly`,
       data: { retry_after_s: 1 },
     };
   if (err instanceof UnknownToolError)

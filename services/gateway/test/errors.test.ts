@@ -1,5 +1,10 @@
 import { ErrorCode } from '@neurhomia/mcp-mqtt-core';
-import { ConnectionLostError, RemoteError, RequestTimeoutError } from '@neurhomia/mcp-mqtt-core/client';
+import {
+  ConnectionLostError,
+  RemoteError,
+  RequestTimeoutError,
+  TooManyPendingError,
+} from '@neurhomia/mcp-mqtt-core/client';
 import { describe, expect, it } from 'vitest';
 import {
   httpStatusOf,
@@ -9,7 +14,6 @@ import {
   ServiceDownError,
   UnknownToolError,
 } from '../src/errors.js';
-import { RelayBusyError } from '../src/mqtt/relay.js';
 
 describe('mcpError', () => {
   it('moves the codes the MCP SDK reads otherwise, and keeps the original in data.mqtt_code', () => {
@@ -48,7 +52,7 @@ describe('mcpError', () => {
       code: -32602,
       data: { param: 'name', candidates: ['a__x', 'b__x'] },
     });
-    expect(mcpError(new RelayBusyError(10))).toMatchObject({ code: -32005, data: { retry_after_s: 1 } });
+    expect(mcpError(new TooManyPendingError(10))).toMatchObject({ code: -32005, data: { retry_after_s: 1 } });
     expect(mcpError(new ConnectionLostError('w', 'm'))).toMatchObject({ code: -32006 });
     expect(mcpError(new Error('boom'))).toMatchObject({ code: -32603, message: 'Internal error' });
   });

@@ -1,20 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { IClientOptions, MqttClient } from 'mqtt';
-import { connect } from '../mqtt/connection.js';
-import { ResponseSchema } from '../protocol/jsonrpc.js';
+import type { IClientOptions } from 'mqtt';
+import { connect, corkAfterFirstWrite } from '../mqtt/connection.js';
+import { RequestCancelledError } from '../protocol/errors.js';
 import type { Heartbeat } from '../protocol/mcp.js';
-import { anyService, clientTopics, parseServiceTopic, serviceTopics } from '../protocol/topics.js';
-import { signRequest } from '../safety/auth.js';
+import { clientTopics, parseServiceTopic, serviceTopics } from '../protocol/topics.js';
+import type { Priority } from '../scheduling/priority.js';
 import type { ToolDescriptor } from '../service/catalog.js';
-import { ConnectionLostError, RemoteError, RequestTimeoutError, ServiceOfflineError } from './errors.js';
+import { type Call, PendingCalls, reasonOf } from './calls.js';
+import { ConnectionLostError, RequestTimeoutError, ServiceOfflineError } from './errors.js';
+import { cancelBody, type RequestParts, requestBody, SentRequests } from './messages.js';
 import { type DownReason, ServiceDirectory, type ServiceStatus } from './services.js';
+import { BrokerSession } from './session.js';
 
 export interface McpMqttClientOptions {
   url: string;
   username?: string | undefined;
   password?: string | undefined;
-  /** Sent as `auth.api_key` with every request. */
+  /** Sent as `auth.api_key` with every request (a request's own `apiKey` overrides it). */
   apiKey?: string | undefined;
   /** Sign every request with HMAC-SHA256 (the key is the API key). */
   sign?: boolean;
@@ -32,15 +35,33 @@ export interface McpMqttClientOptions {
   watchServices?: boolean;
   /** Aborts `connect` (e.g. on Ctrl-C while the broker is unreachable). */
   signal?: AbortSignal;
+  /** Calls waiting for answers at once (default 10 000); past it `TooManyPendingError`, at once. */
+  maxPending?: number;
+  /**
+   * While the broker connection is down, a call waits for the reconnection within its timeout
+   * (default), or, with `false`, fails at once with `ConnectionLostError` (a relay answers its
+   * callers at once rather than holding them).
+   */
+  waitForReconnect?: boolean;
   mqtt?: IClientOptions;
 }
 
-interface Pending {
-  serviceId: string;
-  method: string;
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+/** Options of one request. */
+export interface RequestOptions {
+  /** Default: the client's `timeoutMs`, else 10 s. On timeout the service is told to stop. */
+  timeoutMs?: number | undefined;
+  /** This request's key, sent as `auth.api_key` (and signed with, with `sign`) instead of the client's. */
+  apiKey?: string | undefined;
+  /** Sent as `mcp_metadata.priority`: the service's queues serve it at that level. */
+  priority?: Priority | undefined;
+  /** Aborting sends `notifications/cancelled` to the service and rejects the call at once. */
+  signal?: AbortSignal | undefined;
+  /**
+   * The caller's own id for this request: repeated by the same caller (same key) to the same
+   * service within the services' duplicate window (30 s), it gets the first answer again instead
+   * of a second execution; a repeat while the first is pending waits for the same answer.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 export interface CallToolResult {
@@ -50,20 +71,11 @@ export interface CallToolResult {
   _meta?: Record<string, unknown>;
 }
 
-type QoS = 0 | 1;
-
-/**
- * Once its SUBACK is in, the broker has delivered every retained discovery document: they are
- * sent right after the SUBACK of the discovery subscription, at QoS 0 (never held back by the
- * in-flight window), so the SUBACK of this second SUBSCRIBE of the same filter ("send no retained
- * messages") comes after all of them.
- */
-const RETAINED_BARRIER = { [anyService.discovery]: { qos: 0 as const, rh: 2 } };
-
 /**
  * Calls services over MQTT 5 with a private response topic and Correlation Data. Every call
- * ends: with the result, a RemoteError, a RequestTimeoutError, a ConnectionLostError, or (when
- * following discovery) a ServiceOfflineError.
+ * ends: with the result, a RemoteError, a RequestTimeoutError, a ConnectionLostError, a
+ * RequestCancelledError (its signal aborted), a TooManyPendingError, or (when following
+ * discovery) a ServiceOfflineError.
  */
 export class McpMqttClient extends EventEmitter<{
   up: [ServiceStatus];
@@ -76,37 +88,36 @@ export class McpMqttClient extends EventEmitter<{
   reconnected: [];
 }> {
   readonly responseTopic: string;
-  private readonly pending = new Map<string, Pending>();
+  private readonly calls: PendingCalls;
+  private readonly sent = new SentRequests();
   private readonly directory = new ServiceDirectory();
-  /** Connected and subscribed to the response topic: requests may go out. */
-  private isReady = false;
-  private wasReady = false;
-  private readyWaiters: Array<() => void> = [];
-  private sequence = 0;
-  private readonly instance = randomBytes(4).toString('hex');
-  /**
-   * Prefix of every call's id and Correlation Data: unguessable, so that nobody can forge an
-   * answer to a pending call (relays such as the gateway take answers for any key).
-   */
-  private readonly callPrefix = randomBytes(12).toString('base64url');
-  /** Every subscription with its QoS, renewed on each (re)connect (sessions are clean). */
-  private readonly topicFilters = new Map<string, QoS>();
+  private readonly instance = randomBytes(8).toString('hex');
   private watchTimer: NodeJS.Timeout | undefined;
-  private closing = false;
 
   private constructor(
-    private readonly mqtt: MqttClient,
+    private readonly session: BrokerSession,
     private readonly options: McpMqttClientOptions,
   ) {
     super();
+    this.calls = new PendingCalls({
+      maxPending: options.maxPending ?? 10_000,
+      cancel: (call, reason) => this.sendCancel(call, reason),
+    });
     this.responseTopic = clientTopics(
       options.clientId ?? options.username ?? `anonymous-${this.instance}`,
       this.instance,
     ).response;
     // QoS 0: the session is clean, so QoS 1 would survive no reconnect; it would only add a
     // PUBACK per answer (and, without TCP_NODELAY, a delayed ACK per call). See protocol.md.
-    this.topicFilters.set(this.responseTopic, 0);
-    if (options.watchServices) this.followServices();
+    session.record({ [this.responseTopic]: 0 });
+    if (options.watchServices) void this.watchServices();
+    session.on('disconnected', () => this.emit('disconnected'));
+    session.on('reconnected', () => this.emit('reconnected'));
+    // Every pending call ends: the broker connection they were waiting on is gone.
+    session.on('lost', () => this.calls.failAll((c) => new ConnectionLostError(c.serviceId, c.method)));
+    session.mqtt.on('message', (topic, payload, packet) =>
+      this.onMessage(topic, payload, packet.properties?.correlationData),
+    );
     this.directory.on('up', (status) => this.emit('up', status));
     this.directory.on('down', (status, reason) => this.emit('down', status, reason));
     this.directory.on('heartbeat', (status, beat) => this.emit('heartbeat', status, beat));
@@ -121,117 +132,34 @@ export class McpMqttClient extends EventEmitter<{
       resubscribe: false,
       ...options.mqtt,
     });
-    const client = new McpMqttClient(mqtt, options);
-    mqtt.on('connect', () => void client.onConnect());
-    mqtt.on('close', () => client.onClose());
-    mqtt.on('message', (topic, payload, packet) =>
-      client.onMessage(topic, payload, packet.properties?.correlationData),
-    );
-    mqtt.on('error', () => {}); // connection errors surface as close/reconnect; calls time out clearly
+    const client = new McpMqttClient(new BrokerSession(mqtt), options);
     const timeoutMs = options.connectTimeoutMs ?? options.timeoutMs ?? 10_000;
-    const refused = new Promise<never>((_, reject) => {
-      // A CONNACK refusal (bad credentials, not authorized) is final: say so instead of retrying.
-      mqtt.once('error', (err) => {
-        if (!mqtt.connected) reject(err);
-      });
-    });
-    const { signal } = options;
-    let onAbort = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(signal?.reason ?? new Error('connect aborted'));
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
     try {
-      await Promise.race([
-        client.whenReady(
-          timeoutMs,
-          () => new Error(`could not connect to ${options.url} within ${timeoutMs} ms`),
-        ),
-        refused,
-        aborted,
-      ]);
+      await client.session.opened(options.url, timeoutMs, options.signal);
     } catch (err) {
       clearInterval(client.watchTimer);
-      await mqtt.endAsync(true);
       throw err;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
     }
     return client;
   }
 
   get connected(): boolean {
-    return this.mqtt.connected;
+    return this.session.mqtt.connected;
   }
 
-  private async onConnect() {
-    const filters = Object.fromEntries([...this.topicFilters].map(([topic, qos]) => [topic, { qos }]));
-    try {
-      await this.mqtt.subscribeAsync(filters);
-      if (this.topicFilters.has(anyService.discovery)) await this.mqtt.subscribeAsync(RETAINED_BARRIER);
-      this.isReady = true;
-      if (this.wasReady) this.emit('reconnected');
-      this.wasReady = true;
-      const waiters = this.readyWaiters;
-      this.readyWaiters = [];
-      for (const waiter of waiters) waiter();
-    } catch {
-      this.mqtt.stream?.destroy();
-    }
+  /** Calls waiting for an answer. */
+  get inFlight(): number {
+    return this.calls.size;
   }
 
-  /** Resolves once connected and subscribed; rejects with `onTimeout()` after `timeoutMs`. */
-  private whenReady(timeoutMs: number, onTimeout: () => Error): Promise<void> {
-    if (this.isReady) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.readyWaiters = this.readyWaiters.filter((w) => w !== waiter);
-        reject(onTimeout());
-      }, timeoutMs);
-      this.readyWaiters.push(waiter);
-    });
-  }
-
-  private onClose() {
-    if (this.isReady && !this.closing) this.emit('disconnected');
-    this.isReady = false;
-    this.failPending();
-  }
-
-  /** Every pending call ends: the broker connection they were waiting on is gone. */
-  private failPending() {
-    for (const [key, call] of this.pending) {
-      clearTimeout(call.timer);
-      this.pending.delete(key);
-      call.reject(new ConnectionLostError(call.serviceId, call.method));
-    }
+  /** One broker round trip (SUBSCRIBE → SUBACK of a topic under the client's own inbox), in ms. */
+  brokerRoundTrip(timeoutMs = 2000): Promise<number> {
+    return this.session.roundTrip(this.responseTopic.replace(/response$/, 'probe'), timeoutMs);
   }
 
   private onMessage(topic: string, payload: Buffer, correlationData: Buffer | undefined) {
     if (topic === this.responseTopic) {
-      if (!correlationData) return;
-      const call = this.pending.get(correlationData.toString());
-      if (!call) return;
-      this.pending.delete(correlationData.toString());
-      clearTimeout(call.timer);
-      let parsed: ReturnType<typeof ResponseSchema.safeParse>;
-      try {
-        parsed = ResponseSchema.safeParse(JSON.parse(payload.toString()));
-      } catch {
-        call.reject(new Error(`${call.serviceId} answered ${call.method} with a body that is not JSON`));
-        return;
-      }
-      if (!parsed.success)
-        call.reject(new Error(`${call.serviceId} answered ${call.method} with an invalid JSON-RPC response`));
-      else if ('error' in parsed.data) {
-        const { code, message, data } = parsed.data.error;
-        call.reject(new RemoteError(code, message, data as Record<string, unknown> | undefined));
-      } else call.resolve(parsed.data.result);
+      if (correlationData) this.calls.answer(correlationData, payload);
       return;
     }
     const parsedTopic = parseServiceTopic(topic);
@@ -249,80 +177,79 @@ export class McpMqttClient extends EventEmitter<{
       this.emit('event', { serviceId, event: rest.slice('events/'.length), payload: body });
   }
 
-  /** Subscribes now, and on every reconnect. */
-  private async addFilters(filters: Record<string, QoS>): Promise<void> {
-    const added = Object.entries(filters).filter(([f]) => !this.topicFilters.has(f));
-    for (const [filter, qos] of added) this.topicFilters.set(filter, qos);
-    if (added.length > 0 && this.mqtt.connected) {
-      await this.subscribeNow(Object.fromEntries(added.map(([f, qos]) => [f, { qos }])));
-    }
-  }
-
-  /**
-   * Subscribes on the current connection. If that connection drops meanwhile, the filters are
-   * already recorded and `onConnect` subscribes them on the next one: not an error.
-   */
-  private async subscribeNow(filters: Record<string, { qos: QoS; rh?: number }>) {
-    try {
-      await this.mqtt.subscribeAsync(filters);
-    } catch (err) {
-      if (this.mqtt.connected) throw err;
-    }
-  }
-
-  private followServices() {
-    // QoS 0: presence is state, re-sent on every reconnect as retained documents and beats.
-    for (const filter of [anyService.discovery, anyService.heartbeat]) this.topicFilters.set(filter, 0);
-    this.watchTimer ??= setInterval(() => this.directory.checkHeartbeats(), 500).unref();
-  }
-
   /** Sends one JSON-RPC request and waits for its answer. */
   async request<T = unknown>(
     serviceId: string,
     method: string,
     params?: Record<string, unknown>,
-    options: { timeoutMs?: number } = {},
+    options: RequestOptions = {},
   ): Promise<T> {
     const offline = this.directory.get(serviceId);
     if (offline?.discovery.status === 'offline') {
       throw new ServiceOfflineError(serviceId, method, offline.discovery.timestamp);
     }
+    const { signal, idempotencyKey } = options;
+    if (signal?.aborted) throw new RequestCancelledError(reasonOf(signal));
+    const apiKey = options.apiKey ?? this.options.apiKey;
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
-    const timedOut = () => new RequestTimeoutError(serviceId, method, timeoutMs, !this.options.apiKey);
-    const key = `${this.callPrefix}-${++this.sequence}`;
-    const message: Record<string, unknown> = {
-      jsonrpc: '2.0',
-      id: key,
-      method,
-      ...(params ? { params } : {}),
-    };
-    if (this.options.apiKey) {
-      message.auth = this.options.sign
-        ? signRequest({ method, id: key, params }, this.options.apiKey, serviceId)
-        : { api_key: this.options.apiKey, service_id: serviceId };
+    const withoutApiKey = !apiKey;
+    if (!this.session.ready) {
+      if (this.options.waitForReconnect === false) throw new ConnectionLostError(serviceId, method);
+      const timedOut = () => new RequestTimeoutError(serviceId, method, timeoutMs, withoutApiKey);
+      await this.session.whenReady(timeoutMs, timedOut, signal);
     }
-    await this.whenReady(timeoutMs, timedOut);
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => {
-          this.pending.delete(key);
-          reject(timedOut());
-        },
-        Math.max(1, deadline - Date.now()),
+    const id = this.calls.idFor(serviceId, apiKey, idempotencyKey);
+    const { answer, fresh } = this.calls.wait(
+      id,
+      { serviceId, method, apiKey },
+      { timeoutMs, deadline, signal, withoutApiKey },
+    );
+    if (fresh) {
+      const parts: RequestParts = {
+        serviceId,
+        method,
+        params,
+        apiKey,
+        sign: this.options.sign,
+        priority: options.priority,
+      };
+      this.send(
+        id,
+        serviceId,
+        idempotencyKey === undefined ? requestBody(id, parts) : this.sent.body(id, parts),
       );
-      this.pending.set(key, { serviceId, method, resolve: resolve as (v: unknown) => void, reject, timer });
-      this.mqtt.publish(
-        serviceTopics(serviceId).request,
-        JSON.stringify(message),
-        { qos: 1, properties: { responseTopic: this.responseTopic, correlationData: Buffer.from(key) } },
-        (err) => {
-          if (err && this.pending.delete(key)) {
-            clearTimeout(timer);
-            reject(err);
-          }
-        },
-      );
+    }
+    return answer as Promise<T>;
+  }
+
+  private send(id: string, serviceId: string, body: string) {
+    const { mqtt } = this.session;
+    // A burst of requests in one event-loop turn (a relay's many callers) leaves in two writes.
+    corkAfterFirstWrite(mqtt);
+    mqtt.publish(
+      serviceTopics(serviceId).request,
+      body,
+      { qos: 1, properties: { responseTopic: this.responseTopic, correlationData: Buffer.from(id) } },
+      (err) => {
+        if (err) this.calls.settle(id, (waiter) => waiter.reject(err));
+      },
+    );
+  }
+
+  /**
+   * Nobody waits for `call` any more: `notifications/cancelled` from the same inbox (its origin)
+   * and with the same key, which the service requires to stop it.
+   */
+  private sendCancel(call: Call, reason: string) {
+    const body = cancelBody(call.id, reason, {
+      serviceId: call.serviceId,
+      apiKey: call.apiKey,
+      sign: this.options.sign,
+    });
+    this.session.mqtt.publish(serviceTopics(call.serviceId).request, body, {
+      qos: 1,
+      properties: { responseTopic: this.responseTopic },
     });
   }
 
@@ -339,7 +266,7 @@ export class McpMqttClient extends EventEmitter<{
     serviceId: string,
     name: string,
     args: Record<string, unknown> = {},
-    options: { timeoutMs?: number } = {},
+    options: RequestOptions = {},
   ) {
     return this.request<CallToolResult>(serviceId, 'tools/call', { name, arguments: args }, options);
   }
@@ -350,12 +277,8 @@ export class McpMqttClient extends EventEmitter<{
    * once with `ServiceOfflineError`. Resolves once the retained documents are in.
    */
   async watchServices(): Promise<void> {
-    const fresh = !this.topicFilters.has(anyService.discovery);
-    this.followServices();
-    if (fresh && this.mqtt.connected) {
-      await this.subscribeNow({ [anyService.discovery]: { qos: 0 }, [anyService.heartbeat]: { qos: 0 } });
-      await this.subscribeNow(RETAINED_BARRIER);
-    }
+    this.watchTimer ??= setInterval(() => this.directory.checkHeartbeats(), 500).unref();
+    await this.session.followServices();
   }
 
   /** The services known from retained discovery (starts following discovery if needed). */
@@ -371,14 +294,13 @@ export class McpMqttClient extends EventEmitter<{
 
   /** Subscribes to business events; `serviceId` and `event` may be `+` / `#` wildcards. */
   async subscribeEvents(serviceId = '+', event = '#'): Promise<void> {
-    await this.addFilters({ [`mcp/${serviceId}/events/${event}`]: 1 });
+    await this.session.add({ [`mcp/${serviceId}/events/${event}`]: 1 });
   }
 
   async close(): Promise<void> {
-    this.closing = true;
     clearInterval(this.watchTimer);
-    this.failPending();
-    await this.mqtt.endAsync();
+    this.calls.failAll((call) => new ConnectionLostError(call.serviceId, call.method));
+    await this.session.close();
   }
 
   async [Symbol.asyncDispose]() {

@@ -47,6 +47,17 @@ export class ServiceOfflineError extends Error {
   }
 }
 
+/**
+ * The client has `maxPending` calls waiting for answers already: this one was not sent. A relay
+ * passes it on as "rate limited, try again shortly".
+ */
+export class TooManyPendingError extends Error {
+  constructor(readonly limit: number) {
+    super(`${limit} requests are waiting for answers already: try again shortly`);
+    this.name = 'TooManyPendingError';
+  }
+}
+
 /** The service answered with a JSON-RPC error. */
 export class RemoteError extends RpcError {
   constructor(code: number, message: string, data?: Record<string, unknown>) {

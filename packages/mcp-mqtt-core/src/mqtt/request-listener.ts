@@ -150,7 +150,12 @@ export class RequestListener {
       );
       return;
     }
-    if (outcome.kind === 'none' || !this.deps.connected()) return;
+    if (outcome.kind === 'none') {
+      // Nothing was owed (cancelled by its caller): a repeat of it runs again.
+      if (key !== undefined && !duplicate) this.duplicates.forget(key, answer);
+      return;
+    }
+    if (!this.deps.connected()) return;
     client.publish(target, outcome.body, {
       qos: 1,
       ...(correlationData ? { properties: { correlationData } } : {}),

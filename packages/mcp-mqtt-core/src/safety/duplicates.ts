@@ -82,4 +82,13 @@ export class DuplicateFilter<Answer> {
     );
     return { answer, duplicate: false };
   }
+
+  /**
+   * Forgets the request `key` if `answer` is still the one remembered for it: a request cancelled
+   * by its caller owes no answer, and its repeat must run rather than wait for an answer that will
+   * never come.
+   */
+  forget(key: string, answer: Promise<Answer>) {
+    if (this.entries.peek(key)?.answer === answer) this.entries.delete(key);
+  }
 }

@@ -1,11 +1,10 @@
 import type { CacheStats, HealthReport, QueueReport } from '@neurhomia/mcp-mqtt-core';
-import { RemoteError } from '@neurhomia/mcp-mqtt-core/client';
+import { type McpMqttClient, RemoteError } from '@neurhomia/mcp-mqtt-core/client';
 import { LRUCache } from 'lru-cache';
 import type { Activity } from '../activity.js';
 import type { Caller } from '../http/caller.js';
 import type { Sessions } from '../mcp/sessions.js';
 import type { Registry, ServiceEntry } from '../mqtt/registry.js';
-import type { Relay } from '../mqtt/relay.js';
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 const ageS = (since: number | undefined) =>
@@ -13,7 +12,7 @@ const ageS = (since: number | undefined) =>
 
 export interface StatusDeps {
   registry: Registry;
-  relay: Relay;
+  client: McpMqttClient;
   sessions: Sessions;
   restSessions: () => number;
   activity: Activity;
@@ -37,8 +36,8 @@ export class StatusReporter {
   constructor(private readonly deps: StatusDeps) {}
 
   async health(): Promise<{ httpStatus: number; body: Record<string, unknown> }> {
-    const { registry, relay } = this.deps;
-    const broker: Probe = await relay.brokerRoundTrip().then(
+    const { registry, client } = this.deps;
+    const broker: Probe = await client.brokerRoundTrip().then(
       (ms) => ({ status: 'ok' as const, response_time_ms: round(ms) }),
       (err: Error) => ({ status: 'down' as const, error: err.message }),
     );
@@ -74,7 +73,7 @@ export class StatusReporter {
     if (entry.state === 'offline') return { status: 'down' as const, ...base, error: 'announced offline' };
     const started = performance.now();
     const answer = await this.cached(`ping\u0000${entry.serviceId}`, () =>
-      this.deps.relay
+      this.deps.client
         .request(entry.serviceId, 'ping', {}, { apiKey: this.deps.defaultKey, timeoutMs: 2000 })
         .then(
           () => ({ ok: true, ms: performance.now() - started }),
@@ -120,7 +119,7 @@ export class StatusReporter {
         version: this.deps.version,
         uptime_seconds: Math.round((Date.now() - this.deps.startedAt) / 1000),
         broker: registry.connected ? 'connected' : 'disconnected',
-        relay_in_flight: this.deps.relay.inFlight,
+        relay_in_flight: this.deps.client.inFlight,
       },
       sessions: {
         active: sessions.size + this.deps.restSessions(),
@@ -152,7 +151,7 @@ export class StatusReporter {
     };
     if (entry.state !== 'up') return { ...base, health: undefined };
     const health = await this.cached(`health\u0000${caller.digest}\u0000${entry.serviceId}`, () =>
-      this.deps.relay
+      this.deps.client
         .request(entry.serviceId, 'mcp.health_check', {}, { apiKey: caller.apiKey, timeoutMs: 3000 })
         .catch((err: Error) => ({ error: err.message })),
     );

@@ -56,6 +56,18 @@ describe('DuplicateFilter', () => {
     expect(await other.answer).toBe('two');
   });
 
+  it('forgets a request on request, unless another replaced it meanwhile', async () => {
+    const filter = new DuplicateFilter<string>();
+    const payload = Buffer.from('{"id":3}');
+    const first = filter.run('k', payload, async () => 'cancelled');
+    filter.forget('k', first.answer);
+    const repeat = filter.run('k', payload, async () => 'ran again');
+    expect(repeat.duplicate).toBe(false);
+    expect(await repeat.answer).toBe('ran again');
+    filter.forget('k', first.answer); // stale: the repeat stays remembered
+    expect(filter.run('k', payload, async () => 'third').duplicate).toBe(true);
+  });
+
   it('compares large payloads by hash', async () => {
     const filter = new DuplicateFilter<string>();
     const big = (fill: number) => Buffer.alloc(10_000, fill);

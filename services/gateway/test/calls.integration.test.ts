@@ -1,7 +1,8 @@
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { serviceTopics } from '@neurhomia/mcp-mqtt-core';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, gatewayWithFixture, http, KEYS } from '../support/gateway.js';
+import { eventually, gatewayWithFixture, http, KEYS, startGateway } from './support/gateway.js';
 
 /**
  * What the gateway puts on the wire for its callers: their key, their priority, and Correlation
@@ -62,5 +63,52 @@ describe('requests relayed to the services', () => {
     // Consecutive requests share no prefix a counter would leave.
     const prefixes = new Set(correlations.map((hex) => hex.slice(0, 8)));
     expect(prefixes.size).toBeGreaterThan(15);
+  });
+});
+
+/** A TCP relay in front of the broker that counts the connections made through it. */
+async function countingProxy(brokerUrl: string) {
+  const broker = new URL(brokerUrl);
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((client) => {
+    connections += 1;
+    const upstream = tcpConnect(Number(broker.port || 1883), broker.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('the gateway’s broker connection', () => {
+  it('is one: presence, events and every caller’s requests share it', async () => {
+    const proxy = await countingProxy(url);
+    try {
+      await using gw = await startGateway(proxy.url, { GATEWAY_SERVICES: alpha });
+      const listed = await http(gw.base, '/mcp/tools/list', { apiKey: KEYS.reader, body: {} });
+      expect(listed.status).toBe(200);
+      const called = await http(gw.base, '/mcp/tools/call', {
+        apiKey: KEYS.reader,
+        body: { name: `${alpha}__echo`, arguments: { message: 'one' } },
+      });
+      expect(called.json).toMatchObject({ structuredContent: { message: 'one' } });
+      expect((await http(gw.base, '/health')).status).toBe(200);
+      expect(proxy.connections()).toBe(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });
