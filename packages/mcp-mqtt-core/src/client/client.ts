@@ -4,7 +4,7 @@ import type { IClientOptions } from 'mqtt';
 import { connect, corkAfterFirstWrite } from '../mqtt/connection.js';
 import { RequestCancelledError } from '../protocol/errors.js';
 import type { Heartbeat } from '../protocol/mcp.js';
-import { clientTopics, parseServiceTopic, serviceTopics } from '../protocol/topics.js';
+import { clientTopics, eventFilter, parseServiceTopic, serviceTopics } from '../protocol/topics.js';
 import type { Priority } from '../scheduling/priority.js';
 import type { ToolDescriptor } from '../service/catalog.js';
 import { type Call, PendingCalls, reasonOf } from './calls.js';
@@ -294,7 +294,7 @@ export class McpMqttClient extends EventEmitter<{
 
   /** Subscribes to business events; `serviceId` and `event` may be `+` / `#` wildcards. */
   async subscribeEvents(serviceId = '+', event = '#'): Promise<void> {
-    await this.session.add({ [`mcp/${serviceId}/events/${event}`]: 1 });
+    await this.session.add({ [eventFilter(serviceId, event)]: 1 });
   }
 
   async close(): Promise<void> {
