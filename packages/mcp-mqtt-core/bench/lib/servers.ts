@@ -4,7 +4,7 @@ import { connectLean } from './mqtt-requester.js';
 import { spawnChild, spawnTs, waitForLine } from './processes.js';
 
 const BENCH_DIR = join(import.meta.dirname, '..');
-/** Node flags the service images run with (the CMD of each service Dockerfile). */
+/** Node flags the service images run with (the CMD of services/Dockerfile). */
 export const SERVICE_NODE_ARGS = '--max-semi-space-size=4';
 const PACKAGE_ROOT = join(BENCH_DIR, '..');
 

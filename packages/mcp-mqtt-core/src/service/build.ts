@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ConfigError, type CoreConfig, loadConfig } from '../config.js';
@@ -107,6 +108,8 @@ export async function buildService<Config extends CoreConfig>(
 
   const cache = new ResultCache();
   const shutdown = new AbortController();
+  // Every running call follows it (one listener each): no leak warning past 10 calls.
+  setMaxListeners(0, shutdown.signal);
   // The runner exists before setup so that setup can hand tools a way to invalidate their cache.
   let tools: ToolRunner | undefined;
   const declared = await definition.setup({

@@ -6,7 +6,7 @@ import { Authenticator, canonicalJson } from '../safety/auth.js';
 import { CircuitBreaker, CircuitOpenError } from '../safety/circuit-breaker.js';
 import type { RateLimiter } from '../safety/rate-limit.js';
 import type { ResultCache } from '../safety/result-cache.js';
-import { untilAborted } from '../scheduling/abort.js';
+import { followSignals, untilAborted } from '../scheduling/abort.js';
 import { Coalescer } from '../scheduling/coalescer.js';
 import type { ConcurrencyLimit } from '../scheduling/concurrency-limit.js';
 import { DEFAULT_PRIORITY, type Priority } from '../scheduling/priority.js';
@@ -32,8 +32,6 @@ export interface ToolCall {
   /** Aborted when the caller cancels the request. */
   signal?: AbortSignal | undefined;
 }
-
-const NEVER = new AbortController().signal;
 
 function limitOf(uses: ConcurrencyLimit | CircuitBreaker | undefined): ConcurrencyLimit | undefined {
   return uses instanceof CircuitBreaker ? uses.limit : uses;
@@ -113,7 +111,8 @@ export class ToolRunner {
         ? await this.coalescer.run(`${name}\u0000${argsKey}`, signal, execute, () =>
             this.deps.metrics.coalesced.inc({ tool: name }),
           )
-        : await untilAborted(execute(signal), signal);
+        : // execute() races every wait and the handler with the signal already.
+          await execute(signal);
       if (cacheKey && definition.cache) this.deps.cache.set(cacheKey, value, definition.cache.ttlMs);
       return { value, isError: false };
     } catch (error) {
@@ -132,7 +131,7 @@ export class ToolRunner {
 
   /** The call's signal: its timeout (-32004), the caller's cancellation, the service stopping. */
   private callSignal(name: string, timeoutMs: number, cancel: AbortSignal | undefined) {
-    const controller = new AbortController();
+    const { controller, unlink } = followSignals([cancel, this.deps.shutdownSignal]);
     const timer = setTimeout(
       () =>
         controller.abort(
@@ -142,8 +141,12 @@ export class ToolRunner {
         ),
       timeoutMs,
     );
-    const signal = AbortSignal.any([controller.signal, cancel ?? NEVER, this.deps.shutdownSignal]);
-    return Object.assign(signal, { dispose: () => clearTimeout(timer) });
+    return Object.assign(controller.signal, {
+      dispose: () => {
+        clearTimeout(timer);
+        unlink();
+      },
+    });
   }
 
   private failure(name: string, error: unknown): ToolOutcome {
@@ -196,7 +199,7 @@ export class ToolRunner {
       const finished = scheduler.started();
       try {
         const value = await untilAborted(
-          Promise.resolve().then(() =>
+          Promise.resolve(
             definition.handler(args, {
               signal,
               logger: this.toolLogger(definition.name),
