@@ -7,6 +7,11 @@ export const DUPLICATE_WINDOW_MS = 30_000;
 const KEEP_PAYLOAD_BYTES = 4096;
 /** What an entry costs beyond its key, fingerprint and answer: map node, objects, promise. */
 const ENTRY_OVERHEAD_BYTES = 200;
+/**
+ * Answer bytes every entry is weighed with from the start: most answers are smaller, and only a
+ * larger one costs a second insertion (to be re-weighed) on the common path.
+ */
+const ANSWER_ALLOWANCE_BYTES = 1024;
 
 interface Entry<Answer> {
   /** The request's bytes (or their SHA-256 when large), to tell a true repeat from a reuse. */
@@ -70,13 +75,14 @@ export class DuplicateFilter<Answer> {
     // A copy: MQTT.js may reuse the buffer of a received packet.
     const entry = { fingerprint: Buffer.from(fingerprint), answer };
     const base = ENTRY_OVERHEAD_BYTES + key.length * 2 + entry.fingerprint.length;
-    this.entries.set(key, entry, { size: base });
+    this.entries.set(key, entry, { size: base + ANSWER_ALLOWANCE_BYTES });
     answer.then(
       (value) => {
-        // Re-weighed with its answer, unless it was evicted or replaced meanwhile. A new object:
-        // lru-cache keeps the old size when the same value is set again.
-        if (this.entries.peek(key) === entry)
-          this.entries.set(key, { ...entry }, { size: base + this.sizeOf(value), noUpdateTTL: true });
+        const bytes = this.sizeOf(value);
+        // Re-weighed with a larger answer, unless it was evicted or replaced meanwhile. A new
+        // object: lru-cache keeps the old size when the same value is set again.
+        if (bytes > ANSWER_ALLOWANCE_BYTES && this.entries.peek(key) === entry)
+          this.entries.set(key, { ...entry }, { size: base + bytes, noUpdateTTL: true });
       },
       () => {},
     );

@@ -33,6 +33,10 @@ export interface ToolCall {
   signal?: AbortSignal | undefined;
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
 function limitOf(uses: ConcurrencyLimit | CircuitBreaker | undefined): ConcurrencyLimit | undefined {
   return uses instanceof CircuitBreaker ? uses.limit : uses;
 }
@@ -198,20 +202,17 @@ export class ToolRunner {
       const releaseSlot = limit ? await limit.acquire(priority, signal) : undefined;
       const finished = scheduler.started();
       try {
-        const value = await untilAborted(
-          Promise.resolve(
-            definition.handler(args, {
-              signal,
-              logger: this.toolLogger(definition.name),
-              caller: call.caller,
-              requestId: call.requestId,
-              priority,
-              lockKey: keys[0],
-              lockKeys: keys,
-            }),
-          ),
+        const returned = definition.handler(args, {
           signal,
-        );
+          logger: this.toolLogger(definition.name),
+          caller: call.caller,
+          requestId: call.requestId,
+          priority,
+          lockKey: keys[0],
+          lockKeys: keys,
+        });
+        // Only a pending promise can outlive the signal: a plain value needs no race.
+        const value = isThenable(returned) ? await untilAborted(Promise.resolve(returned), signal) : returned;
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
           throw new TypeError('a tool must return an object');
         }
