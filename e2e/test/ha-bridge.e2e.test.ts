@@ -17,7 +17,10 @@ let simulator: StartedTestContainer;
 let bridge: StartedTestContainer;
 let cli: McpMqttClient;
 let frontEnd: McpMqttClient;
-const events: Array<{ event: string; payload: { data: { entity_id: string } } }> = [];
+const events: Array<{
+  event: string;
+  payload: { data: { entity_id: string; new_state?: { state: string } | null } };
+}> = [];
 
 beforeAll(async () => {
   stack = await new HomeStackContainers().start();
@@ -82,15 +85,22 @@ describe('ha-bridge image through the authenticated broker', () => {
   });
 
   it('publishes state_changed events', async () => {
-    await cli.callTool('ha-bridge', 'call_service', {
-      domain: 'light',
-      service: 'turn_on',
-      target: { entity_id: 'light.garden' },
-    });
+    // The simulated home follows the wall clock (the garden lights are on in the evening): switch
+    // them off then on, so that there is a change to publish whatever the time.
+    const garden = (state: string) =>
+      events.some(
+        (e) => e.payload.data.entity_id === 'light.garden' && e.payload.data.new_state?.state === state,
+      );
+    for (const service of ['turn_off', 'turn_on']) {
+      await cli.callTool('ha-bridge', 'call_service', {
+        domain: 'light',
+        service,
+        target: { entity_id: 'light.garden' },
+      });
+    }
     const deadline = Date.now() + 10_000;
-    while (!events.some((e) => e.payload.data.entity_id === 'light.garden') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    expect(events.map((e) => e.payload.data.entity_id)).toContain('light.garden');
+    while (!garden('on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(garden('on')).toBe(true);
   });
 
   it('answers mosquitto_rr run inside the broker container', async () => {

@@ -18,6 +18,8 @@ describe('get_logbook', () => {
   });
 
   it('follows one entity and names what triggered a change', async () => {
+    // The seeded coffee machine runs at breakfast time: off first, so the automation changes it.
+    bridge.sim.setState('switch.coffee_machine', 'off');
     await bridge.call('trigger_automation', { entity_id: 'automation.good_morning' });
     const answer = await bridge.call('get_logbook', { entity_id: 'switch.coffee_machine' });
     const entries = answer.structuredContent.entries as Entry[];
