@@ -47,6 +47,21 @@ describe('call_service', () => {
     expect(call?.serviceData).toEqual({ entity_id: ['light.kitchen', 'light.kitchen_under_cabinet'] });
   });
 
+  it('sends every write to Home Assistant, never answers one from a cache', async () => {
+    bridge.sim.resetObservations();
+    const write = {
+      domain: 'switch',
+      service: 'toggle',
+      target: { entity_id: 'switch.tv' },
+    };
+    const first = await bridge.call('call_service', write);
+    const second = await bridge.call('call_service', write);
+    expect([first.isError, second.isError]).toEqual([false, false]);
+    expect(first._meta?.cached).toBeUndefined();
+    expect(second._meta?.cached).toBeUndefined();
+    expect(bridge.sim.callsFor('switch.tv').map((c) => c.service)).toEqual(['toggle', 'toggle']);
+  });
+
   it('takes target keys inside data, comma-separated ids, and "all"', async () => {
     const inData = await bridge.call('call_service', {
       domain: 'switch',
