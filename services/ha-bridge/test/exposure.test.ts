@@ -98,9 +98,11 @@ describe('hidden entities', () => {
 
   it('publish no state_changed event', async () => {
     bridge.server.events.length = 0;
-    bridge.sim.setState('switch.tv', 'on');
+    // Each to another state than the one it has (the simulated home follows the clock).
+    const flip = (id: string) => (bridge.sim.hass.states.get(id)?.state === 'on' ? 'off' : 'on');
+    bridge.sim.setState('switch.tv', flip('switch.tv'));
     bridge.sim.setState('sensor.home_power', '999.9');
-    bridge.sim.setState('switch.garden_irrigation', 'on');
+    bridge.sim.setState('switch.garden_irrigation', flip('switch.garden_irrigation'));
     await expect.poll(() => bridge.server.events.length).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(bridge.server.events.map((e) => e.payload.entity_id)).toEqual(['switch.garden_irrigation']);

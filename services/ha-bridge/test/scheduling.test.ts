@@ -102,9 +102,14 @@ describe('reads', () => {
     await cover();
     await sensors();
     expect((await cover())._meta).toMatchObject({ cached: true });
-    const attributes = bridge.sim.hass.states.get('cover.living_room_blinds')?.attributes;
-    bridge.sim.setState('cover.living_room_blinds', 'closed', { ...attributes, current_position: 0 });
-    await expect.poll(async () => (await cover()).structuredContent.state).toBe('closed');
+    const blinds = bridge.sim.hass.states.get('cover.living_room_blinds');
+    // The other end of wherever the time of day has left them: a change to notice.
+    const [next, position] = blinds?.state === 'closed' ? ['open', 100] : ['closed', 0];
+    bridge.sim.setState('cover.living_room_blinds', next, {
+      ...blinds?.attributes,
+      current_position: position,
+    });
+    await expect.poll(async () => (await cover()).structuredContent.state).toBe(next);
     // The sensor list does not show the cover: it stayed cached.
     expect((await sensors())._meta).toMatchObject({ cached: true });
   });

@@ -130,7 +130,9 @@ describe('reconnection', () => {
     expect(homeAssistant(bridge).connection).not.toBe('connected');
     await bridge.sim.setDown(false);
     await until(() => homeAssistant(bridge).connection === 'connected', 'the bridge to reconnect', 8_000);
-    bridge.sim.setState('switch.tv', 'on');
+    // The opposite of its state, whatever the time of day has made it: a change to publish.
+    const tv = bridge.sim.hass.states.get('switch.tv')?.state;
+    bridge.sim.setState('switch.tv', tv === 'on' ? 'off' : 'on');
     await expect.poll(() => bridge.server.events.map((e) => e.payload.entity_id)).toContain('switch.tv');
   }, 15_000);
 });
