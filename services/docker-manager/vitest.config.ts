@@ -1,33 +1,5 @@
-import { defineConfig } from 'vitest/config';
+import { defineTestConfig } from '@neurhomia/vitest-config';
 
-// Load @neurhomia/mcp-mqtt-core from its TypeScript sources (the `@neurhomia/source` export
-// condition), so tests need no prior build of the core.
-const conditions = ['@neurhomia/source', 'import', 'node', 'default'];
-
-export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@neurhomia/source'] } },
-  test: {
-    environment: 'node',
-    // test-results/vitest.json is what the root `pnpm test:all` sums into its closing line.
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
-    projects: [
-      {
-        extends: true,
-        // No network, no engine: parsers, computations and rules on recorded or written inputs.
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/**/*.integration.test.ts'] },
-      },
-      {
-        extends: true,
-        // The machine's real Docker engine and a real Mosquitto (a container of that engine).
-        test: {
-          name: 'integration',
-          include: ['test/**/*.integration.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 90_000,
-        },
-      },
-    ],
-  },
-});
+// unit: no network, no engine (parsers, computations and rules on recorded or written inputs);
+// integration: the machine's real Docker engine and a real Mosquitto (a container of that engine).
+export default defineTestConfig({ integration: { globalSetup: ['test/support/global-setup.ts'] } });
