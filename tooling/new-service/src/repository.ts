@@ -90,8 +90,9 @@ export function collision(root: string, id: string): string | undefined {
   const user = brokerUsers(root).find((u) => u.name === id);
   if (user)
     return `"${id}" is already a broker user (${user.file}): a service's id is its MQTT user, choose another id`;
+  const declared = composeNames(root);
   for (const name of [id, `${id}-secrets`]) {
-    const found = composeNames(root).find((n) => n.name === name);
+    const found = declared.find((n) => n.name === name);
     if (found)
       return `the service would add "${name}" to the compose stack, which ${found.file} already declares: choose another id`;
   }
