@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { invalidDescription, tsString } from './description.ts';
+import { addServiceImporter } from './lockfile.ts';
 import { invalidId, namesOf } from './names.ts';
 import { renderTemplate, templateManifest, templateNames } from './render.ts';
 import { collision } from './repository.ts';
@@ -82,11 +83,13 @@ export function run(root: string, command: string, args: string[]): void {
 }
 
 /**
- * Links the new package into the workspace (and the lockfile), formats it as biome does the
+ * Links the new package into the workspace (its importer written into the lockfile from the
+ * versions the other services use, so that no registry is needed), formats it as biome does the
  * rest of the repository (the templates are formatted already; a long id can still push a line
  * past the width), then builds it and the core.
  */
 export function installAndBuild(root: string, id: string): void {
+  addServiceImporter(root, id);
   run(root, 'pnpm', ['install', '--prefer-offline']);
   run(root, 'pnpm', ['exec', 'biome', 'check', '--write', `services/${id}`]);
   // turbo builds the core first, from its cache when nothing changed (a second new service).

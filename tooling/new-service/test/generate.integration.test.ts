@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { McpMqttClient } from '@neurhomia/mcp-mqtt-core/client';
 import {
@@ -71,9 +72,20 @@ describe.each<Example>([
 ])('pnpm new:service $id --template $template', (example) => {
   const dir = () => join(copy.root, 'services', example.id);
 
-  it('writes, installs and builds the service, then prints the next three commands', () => {
+  it('writes, installs and builds the service without the npm registry, then prints the next three commands', async () => {
     const started = Date.now();
-    const stdout = runIn(copy.root, 'pnpm', ['new:service', example.id, '--template', example.template]);
+    // No registry to ask and no cached registry metadata: the install must come from the lockfile
+    // and the store, as on a machine offline (or a CI runner that reaches no registry).
+    const offline = {
+      npm_config_registry: `http://127.0.0.1:${await freePort()}/`,
+      npm_config_cache_dir: mkdtempSync(join(tmpdir(), 'pnpm-cache-')),
+    };
+    const stdout = runIn(
+      copy.root,
+      'pnpm',
+      ['new:service', example.id, '--template', example.template],
+      offline,
+    );
     console.log(
       `${example.id}: generated, installed and built in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
@@ -83,6 +95,9 @@ describe.each<Example>([
     expect(readFileSync(join(copy.root, 'pnpm-lock.yaml'), 'utf8')).toContain(
       `\n  services/${example.id}:\n`,
     );
+    // What CI runs on the committed lockfile.
+    runIn(copy.root, 'pnpm', ['install', '--frozen-lockfile', '--offline'], offline);
+    rmSync(offline.npm_config_cache_dir, { recursive: true, force: true });
   });
 
   it('passes lint and typecheck as the repository checks them', () => {
