@@ -40,6 +40,8 @@ export class RequestListener {
   /** Request topics that held a retained message (logged and cleared once each). */
   private readonly retainedSeen = new Set<string>();
   private lastActivity: number | undefined;
+  private lastCaller: string | undefined;
+  private lastCallerAt = 0;
 
   constructor(
     private readonly deps: {
@@ -93,7 +95,9 @@ export class RequestListener {
     const responseTopic = packet.properties?.responseTopic;
     const correlationData = packet.properties?.correlationData;
     if (responseTopic !== undefined) {
-      const bytes = Buffer.byteLength(responseTopic);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: counting is needed only near the limit.
+      const bytes =
+        responseTopic.length * 3 <= limits.maxResponseTopicBytes ? 0 : Buffer.byteLength(responseTopic);
       if (bytes > limits.maxResponseTopicBytes) {
         this.refuse(
           'property_size',
@@ -120,11 +124,17 @@ export class RequestListener {
       );
       return;
     }
-    this.lastActivity = Date.now();
+    const now = Date.now();
+    this.lastActivity = now;
     const target = responseTopic ?? this.deps.topics.response;
     const inbox = responseTopic === undefined ? undefined : clientIdFromTopic(responseTopic);
     const callerHint = inbox ?? 'anonymous';
-    this.activeCallers.set(callerHint, true);
+    // The window is minutes long: a caller seen within the second needs no update.
+    if (callerHint !== this.lastCaller || now - this.lastCallerAt >= 1000) {
+      this.activeCallers.set(callerHint, true);
+      this.lastCaller = callerHint;
+      this.lastCallerAt = now;
+    }
     const { endpoint } = this.deps;
     const parsed = endpoint.parse(payload);
 
@@ -142,6 +152,7 @@ export class RequestListener {
     const { answer, duplicate } = this.duplicates.run(key, payload, () => endpoint.answer(parsed, context));
     if (duplicate) this.deps.metrics.rejected.inc({ reason: 'duplicate' });
     const outcome = await answer;
+    if (key !== undefined && !duplicate) this.duplicates.weigh(key, answer, outcome);
     if (outcome.kind === 'refused') {
       this.deps.warnings.warn(
         'inbox',

@@ -35,7 +35,7 @@ export class DuplicateFilter<Answer> {
   /**
    * Bounded in entries and in bytes: a key holds the caller's Response Topic and Correlation
    * Data, an entry holds the answer, and both come from (or go to) the network. `sizeOf` tells an
-   * answer's bytes once it is known; an entry is re-weighed then.
+   * answer's bytes; `weigh` re-weighs an entry once its answer is known.
    */
   constructor(
     max = 10_000,
@@ -74,19 +74,30 @@ export class DuplicateFilter<Answer> {
     const answer = execute();
     // A copy: MQTT.js may reuse the buffer of a received packet.
     const entry = { fingerprint: Buffer.from(fingerprint), answer };
-    const base = ENTRY_OVERHEAD_BYTES + key.length * 2 + entry.fingerprint.length;
-    this.entries.set(key, entry, { size: base + ANSWER_ALLOWANCE_BYTES });
-    answer.then(
-      (value) => {
-        const bytes = this.sizeOf(value);
-        // Re-weighed with a larger answer, unless it was evicted or replaced meanwhile. A new
-        // object: lru-cache keeps the old size when the same value is set again.
-        if (bytes > ANSWER_ALLOWANCE_BYTES && this.entries.peek(key) === entry)
-          this.entries.set(key, { ...entry }, { size: base + bytes, noUpdateTTL: true });
-      },
-      () => {},
-    );
+    this.entries.set(key, entry, { size: DuplicateFilter.weight(key, entry) + ANSWER_ALLOWANCE_BYTES });
     return { answer, duplicate: false };
+  }
+
+  /**
+   * Weighs the entry of `key` with its answer, once known: `answer` is what `run` returned for it,
+   * `value` what it resolved to. Only an answer larger than the allowance costs a second insertion;
+   * an entry evicted or replaced meanwhile is left alone.
+   */
+  weigh(key: string, answer: Promise<Answer>, value: Answer) {
+    const bytes = this.sizeOf(value);
+    if (bytes <= ANSWER_ALLOWANCE_BYTES) return;
+    const entry = this.entries.peek(key);
+    if (entry?.answer !== answer) return;
+    // A new object: lru-cache keeps the old size when the same value is set again.
+    this.entries.set(
+      key,
+      { ...entry },
+      { size: DuplicateFilter.weight(key, entry) + bytes, noUpdateTTL: true },
+    );
+  }
+
+  private static weight(key: string, entry: { fingerprint: Buffer }): number {
+    return ENTRY_OVERHEAD_BYTES + key.length * 2 + entry.fingerprint.length;
   }
 
   /**

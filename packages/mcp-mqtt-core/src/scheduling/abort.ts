@@ -26,30 +26,3 @@ export function once(release: () => void): () => void {
     release();
   };
 }
-
-/**
- * A controller that aborts with the reason of the first of `sources` to abort, until `unlink()`.
- * Cheaper per call than `AbortSignal.any`, whose composite signals stay registered on a
- * long-lived source (the service's shutdown signal) until they are garbage-collected.
- */
-export function followSignals(sources: readonly (AbortSignal | undefined)[]): {
-  controller: AbortController;
-  unlink: () => void;
-} {
-  const controller = new AbortController();
-  const followed = sources.filter((source): source is AbortSignal => source !== undefined);
-  const onAbort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
-  for (const source of followed) {
-    if (source.aborted) {
-      controller.abort(source.reason);
-      return { controller, unlink: () => {} };
-    }
-  }
-  for (const source of followed) source.addEventListener('abort', onAbort, { once: true });
-  return {
-    controller,
-    unlink: once(() => {
-      for (const source of followed) source.removeEventListener('abort', onAbort);
-    }),
-  };
-}

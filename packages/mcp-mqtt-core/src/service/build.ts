@@ -108,7 +108,7 @@ export async function buildService<Config extends CoreConfig>(
 
   const cache = new ResultCache();
   const shutdown = new AbortController();
-  // Every running call follows it (one listener each): no leak warning past 10 calls.
+  // Tasks, periodic jobs and the tool runner follow it: no leak warning past 10 of them.
   setMaxListeners(0, shutdown.signal);
   // The runner exists before setup so that setup can hand tools a way to invalidate their cache.
   let tools: ToolRunner | undefined;

@@ -25,8 +25,8 @@ export interface DispatchContext {
   callerHint: string;
   /** The client whose private inbox the answer goes to, when it goes to one. */
   inbox?: string | undefined;
-  /** Aborted when the caller cancels this request. */
-  signal?: AbortSignal | undefined;
+  /** The request's controller: aborted when the caller cancels it (the tool runner bounds it too). */
+  controller?: AbortController | undefined;
   /** Called once the caller is authenticated (the request may then be cancelled by it). */
   authenticated?: (caller: Caller) => void;
 }
@@ -62,7 +62,7 @@ interface Invocation {
   caller: Caller;
   id: RequestId | null;
   priority: Priority | undefined;
-  signal: AbortSignal | undefined;
+  controller: AbortController | undefined;
 }
 
 type Handler = (invocation: Invocation) => unknown;
@@ -145,7 +145,7 @@ export class Dispatcher {
           method: request.method,
         });
       }
-      return await handler({ params: request.params, caller, id, priority, signal: context.signal });
+      return await handler({ params: request.params, caller, id, priority, controller: context.controller });
     } catch (error) {
       if (error instanceof RpcError && REFUSAL_REASON[error.code]) this.refused(request, caller, error);
       throw error;
@@ -191,7 +191,7 @@ export class Dispatcher {
     return { tools };
   }
 
-  private async callTool({ params, caller, id, priority, signal }: Invocation) {
+  private async callTool({ params, caller, id, priority, controller }: Invocation) {
     const parsed = paramsOf(CallToolParamsSchema, params);
     const name = (parsed.name ?? parsed.tool_name)!;
     const started = performance.now();
@@ -200,7 +200,7 @@ export class Dispatcher {
         caller,
         requestId: id,
         priority,
-        signal,
+        controller,
       });
       this.audit(caller, name, id, outcome.isError ? 'tool_error' : 'ok', started);
       return outcome;

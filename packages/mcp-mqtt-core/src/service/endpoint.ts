@@ -135,16 +135,18 @@ export class Endpoint {
     // With keys configured, an answer goes to a client's inbox only when that client asked.
     const mustVerify =
       context.inbox !== undefined && !this.deps.authenticator.open && !this.deps.relays?.has(context.inbox);
-    let results: ElementResult[];
     // The dispatcher checks the key's owner only where it matters.
-    const checked = mustVerify || context.inbox === undefined ? context : { ...context, inbox: undefined };
+    const inbox = mustVerify ? context.inbox : undefined;
+    let results: ElementResult[];
     if (parsed.kind === 'error') {
       this.countRejected(parsed.error);
       results = [{ response: failure(null, parsed.error), verified: false }];
     } else if (parsed.kind === 'single') {
-      results = [await this.answerOne(parsed.envelope, checked)];
+      results = [await this.answerOne(parsed.envelope, context, inbox)];
     } else {
-      results = await Promise.all(parsed.envelopes.map((envelope) => this.answerOne(envelope, checked)));
+      results = await Promise.all(
+        parsed.envelopes.map((envelope) => this.answerOne(envelope, context, inbox)),
+      );
     }
     if (mustVerify) {
       const unverified = results.find((r) => !r.verified);
@@ -204,7 +206,12 @@ export class Endpoint {
     this.deps.metrics.rejected.inc({ reason });
   }
 
-  private async answerOne(envelope: Envelope, context: RequestContext): Promise<ElementResult> {
+  /** One element of a message; a request's result comes later (no async wrapper around it). */
+  private answerOne(
+    envelope: Envelope,
+    context: RequestContext,
+    inbox: string | undefined,
+  ): ElementResult | Promise<ElementResult> {
     if (envelope.kind === 'invalid') {
       this.deps.metrics.rejected.inc({ reason: 'invalid' });
       this.deps.metrics.requests.inc({ method: 'invalid', code: envelope.error.code });
@@ -215,13 +222,14 @@ export class Endpoint {
       else this.deps.logger.debug({ method: envelope.request.method }, 'notification received');
       return { response: undefined, verified: true };
     }
-    return this.execute(envelope.request, envelope.id, context);
+    return this.execute(envelope.request, envelope.id, context, inbox);
   }
 
   private async execute(
     request: Request,
     id: RequestId | null,
     context: RequestContext,
+    inbox: string | undefined,
   ): Promise<ElementResult> {
     const { dispatcher, metrics } = this.deps;
     // A label per known method only: junk method names must not grow the metrics without bound.
@@ -236,8 +244,8 @@ export class Endpoint {
       const result = await this.inFlight.run(() =>
         dispatcher.dispatch(request, id, {
           callerHint: context.callerHint,
-          inbox: context.inbox,
-          signal: running.controller.signal,
+          inbox,
+          controller: running.controller,
           authenticated: (caller: Caller) => {
             verified = true;
             running.callerId = caller.id;

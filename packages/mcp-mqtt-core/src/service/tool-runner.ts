@@ -6,7 +6,7 @@ import { Authenticator, canonicalJson } from '../safety/auth.js';
 import { CircuitBreaker, CircuitOpenError } from '../safety/circuit-breaker.js';
 import type { RateLimiter } from '../safety/rate-limit.js';
 import type { ResultCache } from '../safety/result-cache.js';
-import { followSignals, untilAborted } from '../scheduling/abort.js';
+import { untilAborted } from '../scheduling/abort.js';
 import { Coalescer } from '../scheduling/coalescer.js';
 import type { ConcurrencyLimit } from '../scheduling/concurrency-limit.js';
 import { DEFAULT_PRIORITY, type Priority } from '../scheduling/priority.js';
@@ -29,8 +29,12 @@ export interface ToolCall {
   requestId: RequestId | null;
   /** The caller's `mcp_metadata.priority`, when it asked for one. */
   priority?: Priority | undefined;
-  /** Aborted when the caller cancels the request. */
-  signal?: AbortSignal | undefined;
+  /**
+   * The call's own controller, aborted by its caller to cancel it; the runner aborts it too, on
+   * timeout and when the service stops. One controller per call, shared with the endpoint that
+   * tracks the request: no second one following the first. Without it, the call gets its own.
+   */
+  controller?: AbortController | undefined;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -50,6 +54,9 @@ export class ToolRunner {
   /** One child logger per tool, built once: pino serialises a child's bindings eagerly. */
   private readonly toolLoggers = new Map<string, Logger>();
   private readonly coalescer = new Coalescer<ToolResult>();
+  /** The controllers of the calls running now: the service stopping aborts them all. */
+  private readonly running = new Set<AbortController>();
+  private followingShutdown = false;
 
   constructor(
     private readonly catalog: Catalog,
@@ -107,7 +114,9 @@ export class ToolRunner {
 
     const priority = call.priority ?? definition.priority ?? DEFAULT_PRIORITY;
     const timeoutMs = definition.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-    const signal = this.callSignal(name, timeoutMs, call.signal);
+    const controller = call.controller ?? new AbortController();
+    const { signal } = controller;
+    const stopTimer = this.bound(controller, name, timeoutMs);
     try {
       const execute = (workSignal: AbortSignal) =>
         this.execute(tool, parsed.data, call, priority, workSignal);
@@ -129,13 +138,29 @@ export class ToolRunner {
       }
       return this.failure(name, error);
     } finally {
-      signal.dispose();
+      stopTimer();
     }
   }
 
-  /** The call's signal: its timeout (-32004), the caller's cancellation, the service stopping. */
-  private callSignal(name: string, timeoutMs: number, cancel: AbortSignal | undefined) {
-    const { controller, unlink } = followSignals([cancel, this.deps.shutdownSignal]);
+  /**
+   * Aborts the call's controller at its timeout (-32004) and when the service stops, until the
+   * returned function is called. One listener on the shutdown signal serves every call: a
+   * listener per call costs more than the call's own bookkeeping.
+   */
+  private bound(controller: AbortController, name: string, timeoutMs: number): () => void {
+    const shutdown = this.deps.shutdownSignal;
+    if (shutdown.aborted) controller.abort(shutdown.reason);
+    else if (!this.followingShutdown) {
+      this.followingShutdown = true;
+      shutdown.addEventListener(
+        'abort',
+        () => {
+          for (const running of this.running) running.abort(shutdown.reason);
+        },
+        { once: true },
+      );
+    }
+    this.running.add(controller);
     const timer = setTimeout(
       () =>
         controller.abort(
@@ -145,12 +170,10 @@ export class ToolRunner {
         ),
       timeoutMs,
     );
-    return Object.assign(controller.signal, {
-      dispose: () => {
-        clearTimeout(timer);
-        unlink();
-      },
-    });
+    return () => {
+      clearTimeout(timer);
+      this.running.delete(controller);
+    };
   }
 
   private failure(name: string, error: unknown): ToolOutcome {

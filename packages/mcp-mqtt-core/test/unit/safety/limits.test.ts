@@ -79,9 +79,9 @@ describe('DuplicateFilter', () => {
   it('is bounded in bytes, answers included', async () => {
     const filter = new DuplicateFilter<string>(10_000, 100_000, (answer) => answer.length);
     for (let i = 0; i < 100; i++) {
-      await filter.run(`key-${i}`, Buffer.from(`request ${i}`), async () => 'a'.repeat(10_000)).answer;
+      const { answer } = filter.run(`key-${i}`, Buffer.from(`request ${i}`), async () => 'a'.repeat(10_000));
+      filter.weigh(`key-${i}`, answer, await answer);
     }
-    await new Promise((resolve) => setImmediate(resolve));
     // Ten answers of 10 KB fill 100 KB: the oldest ones are gone, the newest still answer.
     expect(filter.run('key-0', Buffer.from('request 0'), async () => 'again').duplicate).toBe(false);
     expect(filter.run('key-99', Buffer.from('request 99'), async () => 'again').duplicate).toBe(true);
