@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KEYS, startBridge, useBridge } from './helpers.js';
+import { flipState, KEYS, startBridge, useBridge } from './helpers.js';
 
 /**
  * Exposure control: HA_ALLOW_DOMAINS and HA_DENY_ENTITIES hide entities from every tool and
@@ -98,11 +98,9 @@ describe('hidden entities', () => {
 
   it('publish no state_changed event', async () => {
     bridge.server.events.length = 0;
-    // Each to another state than the one it has (the simulated home follows the clock).
-    const flip = (id: string) => (bridge.sim.hass.states.get(id)?.state === 'on' ? 'off' : 'on');
-    bridge.sim.setState('switch.tv', flip('switch.tv'));
+    flipState(bridge.sim, 'switch.tv');
     bridge.sim.setState('sensor.home_power', '999.9');
-    bridge.sim.setState('switch.garden_irrigation', flip('switch.garden_irrigation'));
+    flipState(bridge.sim, 'switch.garden_irrigation');
     await expect.poll(() => bridge.server.events.length).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(bridge.server.events.map((e) => e.payload.entity_id)).toEqual(['switch.garden_irrigation']);

@@ -38,6 +38,14 @@ export interface RpcFailure {
   data?: Record<string, unknown>;
 }
 
+/**
+ * Sets an entity to the other of `on` and `off`: a change to notice whatever state the simulated
+ * home, which follows the wall clock, has given it.
+ */
+export function flipState(sim: HaSimulator, entityId: string): void {
+  sim.setState(entityId, sim.hass.states.get(entityId)?.state === 'on' ? 'off' : 'on');
+}
+
 /** Polls until `condition` holds (5 s at most). */
 export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000) {
   const deadline = Date.now() + timeoutMs;

@@ -9,7 +9,7 @@ import {
 } from '@neurhomia/mcp-mqtt-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haBridgeService } from '../src/service.js';
-import { API_KEYS, KEYS, until } from './helpers.js';
+import { API_KEYS, flipState, KEYS, until } from './helpers.js';
 
 /**
  * The bridge end to end through a real Mosquitto, against the simulator: every tool over MQTT,
@@ -157,8 +157,7 @@ describe('ha-bridge over MQTT', () => {
       service: 'toggle',
       target: { entity_id: 'light.garden' },
     });
-    const coffee = sim.hass.states.get('switch.coffee_machine')?.state;
-    sim.setState('switch.coffee_machine', coffee === 'on' ? 'off' : 'on');
+    flipState(sim, 'switch.coffee_machine');
     await expect
       .poll(() => events.map((e) => e.data.entity_id).sort())
       .toEqual(['light.garden', 'switch.coffee_machine']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changedParts } from '../../src/events/state-events.js';
-import { startBridge } from '../helpers.js';
+import { flipState, startBridge } from '../helpers.js';
 
 type Event = {
   entity_id: string;
@@ -22,24 +22,21 @@ describe('state_changed events', () => {
     // evening, the front door opens now and then by day): start both from off whatever the time,
     // and look only at what follows.
     const states = bridge.sim.hass.states;
-    const normalising = ['light.kitchen', 'binary_sensor.front_door'].filter(
+    const notOff = ['light.kitchen', 'binary_sensor.front_door'].filter(
       (id) => states.get(id)?.state !== 'off',
     );
-    if (states.get('light.kitchen')?.state !== 'off') {
+    if (notOff.includes('light.kitchen')) {
       await bridge.call('call_service', {
         domain: 'light',
         service: 'turn_off',
         target: { entity_id: 'light.kitchen' },
       });
     }
-    if (states.get('binary_sensor.front_door')?.state !== 'off') {
-      bridge.sim.setState(
-        'binary_sensor.front_door',
-        'off',
-        states.get('binary_sensor.front_door')?.attributes,
-      );
+    if (notOff.includes('binary_sensor.front_door')) {
+      const door = 'binary_sensor.front_door';
+      bridge.sim.setState(door, 'off', states.get(door)?.attributes);
     }
-    await expect.poll(() => all().length).toBe(normalising.length);
+    await expect.poll(() => all().length).toBe(notOff.length);
     const seen = all().length;
     const events = () => all().slice(seen);
     await bridge.call('call_service', {
@@ -79,8 +76,7 @@ describe('state_changed events', () => {
 
   it('are not published without HA_EVENT_FILTER', async () => {
     await using bridge = await startBridge();
-    const kitchen = bridge.sim.hass.states.get('light.kitchen')?.state;
-    bridge.sim.setState('light.kitchen', kitchen === 'on' ? 'off' : 'on');
+    flipState(bridge.sim, 'light.kitchen');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(bridge.server.events).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { createServer, silentLogger } from '@neurhomia/mcp-mqtt-core';
 import { describe, expect, it } from 'vitest';
 import { NOT_CONFIGURED } from '../../src/ha/link.js';
 import { haBridgeService } from '../../src/service.js';
-import { startBridge, until } from '../helpers.js';
+import { flipState, startBridge, until } from '../helpers.js';
 
 type Details = Record<string, unknown>;
 const homeAssistant = (bridge: { health(): { dependency_details: Record<string, Details> } }) =>
@@ -130,9 +130,7 @@ describe('reconnection', () => {
     expect(homeAssistant(bridge).connection).not.toBe('connected');
     await bridge.sim.setDown(false);
     await until(() => homeAssistant(bridge).connection === 'connected', 'the bridge to reconnect', 8_000);
-    // The opposite of its state, whatever the time of day has made it: a change to publish.
-    const tv = bridge.sim.hass.states.get('switch.tv')?.state;
-    bridge.sim.setState('switch.tv', tv === 'on' ? 'off' : 'on');
+    flipState(bridge.sim, 'switch.tv');
     await expect.poll(() => bridge.server.events.map((e) => e.payload.entity_id)).toContain('switch.tv');
   }, 15_000);
 });
