@@ -12,19 +12,27 @@ type Importer = Map<string, Map<string, Entry>>;
 
 const unquote = (value: string) => value.replace(/^'(.*)'$/, '$1');
 
+/** The importers of a lockfile, and the index of the line each one starts on. */
+type Importers = { byPath: Map<string, Importer>; lineOf: Map<string, number>; end: number };
+
 /**
  * The importers of a pnpm v9 lockfile, read by indentation as pnpm writes it: the path two
  * spaces deep under `importers:`, a section four deep, a dependency six deep, then its
- * `specifier:` and `version:` eight deep.
+ * `specifier:` and `version:` eight deep. `end`: the line after the section.
  */
-function importersOf(lockfile: string): Map<string, Importer> {
+function importersOf(lines: readonly string[]): Importers {
   const importers = new Map<string, Importer>();
+  const lineOf = new Map<string, number>();
+  let end = -1;
   let inImporters = false;
   let importer: Importer | undefined;
   let section: Map<string, Entry> | undefined;
   let entry: Entry | undefined;
-  for (const line of lockfile.split('\n')) {
-    if (/^\S/.test(line)) inImporters = line === 'importers:';
+  for (const [index, line] of lines.entries()) {
+    if (/^\S/.test(line)) {
+      if (inImporters) end = index;
+      inImporters = line === 'importers:';
+    }
     if (!inImporters) continue;
     const path = /^ {2}(\S.*):$/.exec(line)?.[1];
     const sectionName = /^ {4}(\w+):$/.exec(line)?.[1];
@@ -32,6 +40,7 @@ function importersOf(lockfile: string): Map<string, Importer> {
     if (path !== undefined) {
       importer = new Map();
       importers.set(path, importer);
+      lineOf.set(path, index);
     } else if (sectionName !== undefined && importer) {
       section = new Map();
       importer.set(sectionName, section);
@@ -44,7 +53,7 @@ function importersOf(lockfile: string): Map<string, Importer> {
       if (specifier !== undefined) entry.specifier = unquote(specifier);
     }
   }
-  return importers;
+  return { byPath: importers, lineOf, end: end < 0 ? lines.length : end };
 }
 
 type Manifest = Partial<Record<(typeof SECTIONS)[number], Record<string, string>>>;
@@ -60,11 +69,11 @@ type Manifest = Partial<Record<(typeof SECTIONS)[number], Record<string, string>
  */
 export function addServiceImporter(root: string, id: string): boolean {
   const path = join(root, LOCKFILE);
-  const lockfile = readFileSync(path, 'utf8');
-  const importers = importersOf(lockfile);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const { byPath, lineOf, end } = importersOf(lines);
   const key = `services/${id}`;
-  if (importers.has(key)) return false;
-  const services = [...importers].filter(([name]) => name.startsWith('services/')).map(([, i]) => i);
+  if (lineOf.size === 0 || byPath.has(key)) return false;
+  const services = [...byPath].filter(([name]) => name.startsWith('services/')).map(([, i]) => i);
   const manifest = JSON.parse(readFileSync(join(root, key, 'package.json'), 'utf8')) as Manifest;
 
   const block = [`  ${key}:`];
@@ -74,24 +83,16 @@ export function addServiceImporter(root: string, id: string): boolean {
     block.push(`    ${sectionName}:`);
     for (const [name, specifier] of wanted) {
       const found = services
-        .map((service) => [...SECTIONS].map((s) => service.get(s)?.get(name)).find(Boolean))
+        .map((service) => SECTIONS.map((s) => service.get(s)?.get(name)).find(Boolean))
         .find((candidate) => candidate?.specifier === specifier);
       if (!found) return false;
       block.push(...found.lines);
     }
   }
 
-  // Importers are sorted by path, a blank line after each.
-  const lines = lockfile.split('\n');
-  const start = lines.indexOf('importers:');
-  if (start < 0) return false;
-  let at = start + 2;
-  while (at < lines.length) {
-    const next = /^ {2}(\S.*):$/.exec(lines[at] ?? '')?.[1];
-    if (/^\S/.test(lines[at] ?? '') || (next !== undefined && next > key)) break;
-    at++;
-  }
-  lines.splice(at, 0, ...block, '');
+  // Importers are sorted by path, a blank line after each: before the first that sorts after it.
+  const next = [...lineOf].find(([other]) => other > key);
+  lines.splice(next ? next[1] : end, 0, ...block, '');
   writeFileSync(path, lines.join('\n'));
   return true;
 }
