@@ -127,13 +127,17 @@ export async function buildService<Config extends CoreConfig>(
     tasks: declared.tasks ?? [],
   };
   const catalog = new Catalog(serviceId, parts.tools, parts.resources);
-  tools = new ToolRunner(catalog, {
+  const runner = new ToolRunner(catalog, {
     logger,
     metrics,
     cache,
     rateLimiter: new RateLimiter(),
     scheduler,
     shutdownSignal: shutdown.signal,
+  });
+  tools = runner;
+  shutdown.signal.addEventListener('abort', () => runner.abortRunning(shutdown.signal.reason), {
+    once: true,
   });
   const startedAt = Date.now();
   const health = () => dependencies.report(version, startedAt, cache.stats());

@@ -54,9 +54,8 @@ export class ToolRunner {
   /** One child logger per tool, built once: pino serialises a child's bindings eagerly. */
   private readonly toolLoggers = new Map<string, Logger>();
   private readonly coalescer = new Coalescer<ToolResult>();
-  /** The controllers of the calls running now: the service stopping aborts them all. */
+  /** The controllers of the calls running now (`abortRunning`). */
   private readonly running = new Set<AbortController>();
-  private followingShutdown = false;
 
   constructor(
     private readonly catalog: Catalog,
@@ -80,6 +79,15 @@ export class ToolRunner {
       this.deps.metrics.toolCalls.inc({ tool: name, outcome: 'rpc_error' });
       throw error;
     }
+  }
+
+  /**
+   * Aborts every call running now, with `reason`: the service stopping. One call for all of them,
+   * from the one listener on the shutdown signal: a listener per call would cost more than the
+   * call's own bookkeeping.
+   */
+  abortRunning(reason: unknown): void {
+    for (const controller of this.running) controller.abort(reason);
   }
 
   /** Forgets cached results of a tool: all of them, or the one stored under `key` (its cache key). */
@@ -143,23 +151,12 @@ export class ToolRunner {
   }
 
   /**
-   * Aborts the call's controller at its timeout (-32004) and when the service stops, until the
-   * returned function is called. One listener on the shutdown signal serves every call: a
-   * listener per call costs more than the call's own bookkeeping.
+   * Aborts the call's controller at its timeout (-32004) and when the service stops (at once if
+   * it has stopped already), until the returned function is called.
    */
   private bound(controller: AbortController, name: string, timeoutMs: number): () => void {
     const shutdown = this.deps.shutdownSignal;
     if (shutdown.aborted) controller.abort(shutdown.reason);
-    else if (!this.followingShutdown) {
-      this.followingShutdown = true;
-      shutdown.addEventListener(
-        'abort',
-        () => {
-          for (const running of this.running) running.abort(shutdown.reason);
-        },
-        { once: true },
-      );
-    }
     this.running.add(controller);
     const timer = setTimeout(
       () =>

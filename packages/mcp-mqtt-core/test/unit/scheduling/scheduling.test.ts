@@ -246,6 +246,20 @@ describe('cancellation', () => {
     expect(await pending).toEqual({ kind: 'none' });
     expect(recorder.aborted).toEqual(['c']);
   });
+
+  it("aborts every running call's signal when the service stops, and answers each", async () => {
+    const { server, recorder, call } = await start({ concurrency: 2 });
+    const calls = [call('hold', { label: 'first' }), call('hold', { label: 'second' })];
+    await waitUntil(() => recorder.log.includes('start:second'), 'both calls to start');
+    await server.close();
+    for (const answer of await Promise.all(calls)) {
+      expect(answer.result).toMatchObject({
+        isError: true,
+        structuredContent: { error: 'the service is stopping; try again in a moment' },
+      });
+    }
+    expect(recorder.aborted.sort()).toEqual(['first', 'second']);
+  });
 });
 
 describe('what a service declares', () => {
